@@ -1,0 +1,95 @@
+/** Messages and settings shared by the fleet parent and its worker processes (IPC contract). */
+import type { Ack } from '@borealis/protocol';
+import type { HistogramWire } from './latency-histogram';
+
+/**
+ * An ack without payload. The protocol's default `Ack` (`{ok:true} & Record<string, never>`)
+ * admits no value at all, so `{ ok: true }` would not type-check against it.
+ */
+export type PlainAck = Ack<object>;
+
+export interface AgentCredential {
+  agentId: string;
+  secret: string;
+  hostname: string;
+}
+
+/** Per-client behaviour; identical for every client of a run. */
+export interface ClientSettings {
+  serverUrl: string;
+  /** Overrides the server-set interval to emulate a bigger fleet with the same sockets. */
+  heartbeatMsOverride?: number;
+  ackTimeoutMs: number;
+  /** Socket.IO connect (handshake) timeout. */
+  connectTimeoutMs: number;
+}
+
+export interface WorkerAssignment {
+  workerId: number;
+  clients: { credential: AgentCredential; localAddress?: string }[];
+  settings: ClientSettings;
+  /** Connects per second this worker opens during the ramp. */
+  rampPerSecond: number;
+  reportMs: number;
+}
+
+/** Cumulative counters since the worker started. */
+export interface WorkerCounters {
+  /** Sockets whose `agent.hello` was acknowledged with `ok: true` and still open. */
+  online: number;
+  /** Sockets open at the transport level (hello may still be pending). */
+  open: number;
+  started: number;
+  connects: number;
+  helloOk: number;
+  helloFailed: number;
+  heartbeatsSent: number;
+  heartbeatsAcked: number;
+  heartbeatsRejected: number;
+  heartbeatsTimedOut: number;
+  disconnects: number;
+  reconnects: number;
+  connectErrors: number;
+  configUpdates: number;
+  /** Last server-set heartbeat interval seen in a hello ack or config.update. */
+  serverHeartbeatMs: number;
+  /** Error reasons (connect_error messages, ack codes, disconnect reasons) and their counts. */
+  errors: Record<string, number>;
+}
+
+export type ParentToWorker = { type: 'start'; assignment: WorkerAssignment } | { type: 'stop' };
+
+export type WorkerToParent =
+  | { type: 'ready' }
+  | {
+      type: 'stats';
+      workerId: number;
+      at: number;
+      counters: WorkerCounters;
+      /** Ack latencies recorded since the previous report. */
+      latency: HistogramWire;
+      /** Event-loop delay p99 of the worker, so simulator saturation shows next to the figures. */
+      loopDelayP99Ms: number;
+      final: boolean;
+    };
+
+export function emptyCounters(): WorkerCounters {
+  return {
+    online: 0,
+    open: 0,
+    started: 0,
+    connects: 0,
+    helloOk: 0,
+    helloFailed: 0,
+    heartbeatsSent: 0,
+    heartbeatsAcked: 0,
+    heartbeatsRejected: 0,
+    heartbeatsTimedOut: 0,
+    disconnects: 0,
+    reconnects: 0,
+    connectErrors: 0,
+    configUpdates: 0,
+    serverHeartbeatMs: 0,
+    errors: {},
+  };
+}
