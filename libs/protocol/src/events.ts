@@ -16,6 +16,12 @@ export const AgentEvents = {
 export const ServerEvents = {
   /** server -> agent: new per-role config and/or heartbeat interval, applied live. */
   configUpdate: 'config.update',
+  /**
+   * Sent to the older link just before the server closes it because the same agent connected
+   * again. An agent receiving it should back off at the cap instead of reconnecting at once,
+   * so two copies running with one identity do not take turns kicking each other out.
+   */
+  sessionReplaced: 'session.replaced',
 } as const;
 
 /** Events on the `/ui` namespace, pushed to operators and integrators. */

@@ -1,0 +1,31 @@
+import type { Repository } from 'typeorm';
+import type { DeviceEntity } from './device.entity';
+
+export interface DeviceQuery {
+  online?: boolean;
+  hostname?: string;
+  os?: string;
+  tag?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Filters and pages the non-revoked devices, ordered by hostname. */
+export async function queryDevices(
+  devices: Repository<DeviceEntity>,
+  query: DeviceQuery,
+): Promise<{ items: DeviceEntity[]; total: number }> {
+  const qb = devices.createQueryBuilder('d').where('d.revokedAt IS NULL');
+  if (query.online !== undefined) qb.andWhere(`d.online = ${query.online ? 'TRUE' : 'FALSE'}`); // literal: SQLite cannot bind booleans
+  if (query.hostname) qb.andWhere("LOWER(d.hostname) LIKE :hostname ESCAPE '\\'", { hostname: `%${escapeLike(query.hostname.toLowerCase())}%` });
+  if (query.os) qb.andWhere('d.os = :os', { os: query.os });
+  // Tags are a JSON array in a text column; matching the quoted element is exact and portable.
+  if (query.tag) qb.andWhere("d.tags LIKE :tag ESCAPE '\\'", { tag: `%${escapeLike(JSON.stringify(query.tag))}%` });
+  const [items, total] = await qb.orderBy('d.hostname', 'ASC').addOrderBy('d.id', 'ASC')
+    .skip(query.offset).take(query.limit).getManyAndCount();
+  return { items, total };
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

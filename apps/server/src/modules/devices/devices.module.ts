@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { DeviceEntity } from './device.entity';
+import { DevicesController } from './devices.controller';
+import { DevicesService } from './devices.service';
+import { LastSeenWriter } from './last-seen.writer';
+import { PresenceService } from './presence.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([DeviceEntity]), AuditModule],
+  controllers: [DevicesController],
+  providers: [DevicesService, PresenceService, LastSeenWriter],
+  exports: [DevicesService, PresenceService],
+})
+export class DevicesModule {}

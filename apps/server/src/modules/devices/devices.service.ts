@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import type { ConfigUpdateMessage, HelloMessage, RoleConfig, RoleStateMessage } from '@borealis/protocol';
+import { Clock } from '../../common/clock';
+import { NotFoundError } from '../../common/errors';
+import { secretMatches } from '../../common/secrets';
+import { SERVER_CONFIG, type ServerConfig } from '../../config/config';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../auth/principal';
+import { DeviceEntity, type DeviceRole } from './device.entity';
+import { DeviceEvents } from './device-events';
+import { PresenceService } from './presence.service';
+import { DeviceQuery, queryDevices } from './device.query';
+
+export interface NewDevice {
+  secretHash: string;
+  hostname: string;
+  os: string;
+  arch: string;
+  enrollmentTokenId: string;
+}
+
+export interface DevicePatch {
+  tags?: string[];
+  /** Per-role config; a role set to `null` goes back to defaults. */
+  roles?: Record<string, RoleConfig | null>;
+}
+
+@Injectable()
+export class DevicesService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Devices');
+
+  constructor(
+    @InjectRepository(DeviceEntity) private readonly devices: Repository<DeviceEntity>,
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    private readonly presence: PresenceService,
+    private readonly events: DeviceEvents,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Nobody is connected to a process that just started: clear what a crash left behind. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.devices.update({ online: true }, { online: false });
+  }
+
+  async createEnrolled(input: NewDevice): Promise<DeviceEntity> {
+    return this.devices.save(this.devices.create({
+      id: randomUUID(), ...input, osVersion: '', agentVersion: '', roles: [], roleConfig: {}, configRevision: 0,
+      tags: [], online: false, lastSeen: null, enrolledAt: this.clock.now(), revokedAt: null,
+    }));
+  }
+
+  /** Handshake check: the agent exists, is not revoked and holds the right secret. */
+  async verifyAgent(agentId: string, secret: string): Promise<DeviceEntity | undefined> {
+    const device = await this.devices.findOneBy({ id: agentId, revokedAt: IsNull() });
+    return device && secretMatches(secret, device.secretHash) ? device : undefined;
+  }
+
+  /** Records what the agent says about itself and marks it online; returns the config it must apply. */
+  async recordHello(deviceId: string, hello: HelloMessage): Promise<ConfigUpdateMessage> {
+    const device = await this.getActive(deviceId);
+    const now = this.clock.now();
+    const previous = new Map(device.roles.map((role) => [role.name, role]));
+    const roles: DeviceRole[] = hello.roles.map((role) => ({
+      name: role.name,
+      contexts: role.contexts,
+      status: previous.get(role.name)?.status ?? 'unknown',
+      configRevision: previous.get(role.name)?.configRevision ?? 0,
+    }));
+    await this.devices.update({ id: deviceId }, {
+      hostname: hello.hostname, os: hello.os, osVersion: hello.osVersion, arch: hello.arch,
+      agentVersion: hello.agentVersion, roles, online: true, lastSeen: now,
+    });
+    this.events.emit('online', { deviceId, hostname: hello.hostname, at: now.toISOString() });
+    return this.configFor(device);
+  }
+
+  async recordRoleState(deviceId: string, state: RoleStateMessage): Promise<void> {
+    const device = await this.getActive(deviceId);
+    const reported = new Map(state.roles.map((role) => [role.name, role]));
+    const roles = device.roles.map((role) => {
+      const update = reported.get(role.name);
+      return update ? { ...role, status: update.status, configRevision: update.configRevision, error: update.error } : role;
+    });
+    await this.devices.update({ id: deviceId }, { roles });
+    this.events.emit('updated', { deviceId });
+  }
+
+  async markOffline(deviceId: string, lastSeen: Date, reason: string): Promise<void> {
+    await this.devices.update({ id: deviceId }, { online: false, lastSeen });
+    const device = await this.devices.findOneBy({ id: deviceId });
+    this.events.emit('offline', { deviceId, hostname: device?.hostname ?? '', at: lastSeen.toISOString(), reason });
+  }
+
+  list(query: DeviceQuery): Promise<{ items: DeviceEntity[]; total: number }> {
+    return queryDevices(this.devices, query);
+  }
+
+  async getActive(id: string): Promise<DeviceEntity> {
+    const device = await this.devices.findOneBy({ id, revokedAt: IsNull() });
+    if (!device) throw new NotFoundError('device', id);
+    return device;
+  }
+
+  async update(by: Principal, id: string, patch: DevicePatch): Promise<DeviceEntity> {
+    const device = await this.getActive(id);
+    const changes: Partial<DeviceEntity> = {};
+    if (patch.tags) changes.tags = [...new Set(patch.tags)];
+    if (patch.roles) {
+      const roleConfig = { ...device.roleConfig };
+      for (const [name, config] of Object.entries(patch.roles)) {
+        if (config === null) delete roleConfig[name];
+        else roleConfig[name] = config;
+      }
+      changes.roleConfig = roleConfig;
+      changes.configRevision = device.configRevision + 1;
+    }
+    await this.devices.update({ id }, changes as Parameters<Repository<DeviceEntity>['update']>[1]);
+    const updated = { ...device, ...changes } as DeviceEntity;
+    await this.audit.record({ type: 'token', principal: by }, {
+      action: 'device.update', targetType: 'device', targetId: id, details: { ...patch },
+    });
+    if (patch.roles) this.pushConfig(updated);
+    this.events.emit('updated', { deviceId: id });
+    return updated;
+  }
+
+  /** Revokes the agent: its credentials stop working at once and its link is closed. */
+  async remove(by: Principal, id: string): Promise<void> {
+    const device = await this.getActive(id);
+    await this.devices.update({ id }, { revokedAt: this.clock.now(), online: false });
+    await this.audit.record({ type: 'token', principal: by }, {
+      action: 'device.delete', targetType: 'device', targetId: id, details: { hostname: device.hostname },
+    });
+    this.presence.get(id)?.link.disconnect(true);
+  }
+
+  configFor(device: Pick<DeviceEntity, 'configRevision' | 'roleConfig'>): ConfigUpdateMessage {
+    return { revision: device.configRevision, heartbeatIntervalMs: this.config.heartbeatIntervalMs, roles: device.roleConfig };
+  }
+
+  /** Live push; an offline agent gets the same config in its next hello ack. */
+  private pushConfig(device: DeviceEntity): void {
+    const live = this.presence.get(device.id);
+    if (!live) return;
+    live.link.emit('config.update', this.configFor(device));
+    this.logger.log({ deviceId: device.id, revision: device.configRevision }, 'config pushed');
+  }
+}

@@ -1,0 +1,126 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { SERVER_CONFIG, type ServerConfig } from '../../config/config';
+import { LastSeenWriter } from './last-seen.writer';
+
+/** The part of a live agent socket presence needs; the gateway passes its Socket.IO socket. */
+export interface AgentLink {
+  readonly id: string;
+  emit(event: string, ...args: unknown[]): unknown;
+  disconnect(close?: boolean): unknown;
+}
+
+export interface LiveAgent {
+  link: AgentLink;
+  connectedAt: number;
+  lastHeartbeatAt: number;
+  heartbeats: number;
+  metrics: Record<string, number>;
+}
+
+export type OfflineHandler = (deviceId: string, lastSeen: Date, reason: string) => Promise<void>;
+
+/**
+ * Who is connected right now, kept in memory: a heartbeat touches only this map. `lastSeen`
+ * reaches the database in batches every `lastSeenFlushMs`; a sweep drops links whose
+ * heartbeats stopped (a frozen agent keeps its TCP socket open, so only this notices it).
+ */
+@Injectable()
+export class PresenceService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Presence');
+  private readonly live = new Map<string, LiveAgent>();
+  private pendingLastSeen = new Map<string, number>();
+  private flushTimer?: NodeJS.Timeout;
+  private sweepTimer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+  heartbeatsTotal = 0;
+
+  constructor(
+    @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
+    private readonly writer: LastSeenWriter,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.flushTimer = setInterval(() => void this.flush(), this.config.lastSeenFlushMs);
+    const sweepEvery = Math.max(50, Math.min(5000, this.config.heartbeatGraceMs / 4));
+    this.sweepTimer = setInterval(() => this.sweep(), sweepEvery);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.flushTimer);
+    clearInterval(this.sweepTimer);
+    await this.flush();
+  }
+
+  get connectedCount(): number {
+    return this.live.size;
+  }
+
+  get(deviceId: string): LiveAgent | undefined {
+    return this.live.get(deviceId);
+  }
+
+  /** Registers a link as the device's current one; returns the link it replaced, if any. */
+  attach(deviceId: string, link: AgentLink): AgentLink | undefined {
+    const previous = this.live.get(deviceId);
+    const now = this.clock.now().getTime();
+    this.live.set(deviceId, { link, connectedAt: now, lastHeartbeatAt: now, heartbeats: 0, metrics: {} });
+    return previous && previous.link !== link ? previous.link : undefined;
+  }
+
+  /** Forgets the link if it is still the device's current one; false when a newer link replaced it. */
+  detach(deviceId: string, link: AgentLink): LiveAgent | undefined {
+    const current = this.live.get(deviceId);
+    if (!current || current.link !== link) return undefined;
+    this.live.delete(deviceId);
+    this.pendingLastSeen.delete(deviceId);
+    return current;
+  }
+
+  /** Hot path: one map lookup and two assignments per heartbeat. */
+  heartbeat(deviceId: string, link: AgentLink, metrics: Record<string, number>): boolean {
+    const current = this.live.get(deviceId);
+    if (!current || current.link !== link) return false;
+    const now = this.clock.now().getTime();
+    current.lastHeartbeatAt = now;
+    current.heartbeats++;
+    current.metrics = metrics;
+    this.pendingLastSeen.set(deviceId, now);
+    this.heartbeatsTotal++;
+    return true;
+  }
+
+  /** The freshest lastSeen known: in memory for a live device, else what the database holds. */
+  lastSeen(deviceId: string, stored: Date | null): Date | null {
+    const current = this.live.get(deviceId);
+    return current ? new Date(current.lastHeartbeatAt) : stored;
+  }
+
+  async flush(): Promise<void> {
+    // Chain flushes so two never overlap, and swap the map so heartbeats keep landing meanwhile.
+    this.flushing = this.flushing.then(async () => {
+      if (this.pendingLastSeen.size === 0) return;
+      const batch = this.pendingLastSeen;
+      this.pendingLastSeen = new Map();
+      try {
+        await this.writer.write(batch);
+      } catch (error) {
+        this.logger.error({ err: error, devices: batch.size }, 'lastSeen flush failed; will retry');
+        for (const [id, at] of batch) if (!this.pendingLastSeen.has(id)) this.pendingLastSeen.set(id, at);
+      }
+    });
+    return this.flushing;
+  }
+
+  private sweep(): void {
+    const deadline = this.clock.now().getTime() - this.config.heartbeatGraceMs;
+    for (const [deviceId, agent] of this.live) {
+      if (agent.lastHeartbeatAt < deadline) {
+        this.logger.warn({ deviceId, silentMs: Date.now() - agent.lastHeartbeatAt }, 'heartbeats stopped; dropping link');
+        // The gateway's disconnect handler marks the device offline.
+        agent.link.disconnect(true);
+      }
+    }
+  }
+}
