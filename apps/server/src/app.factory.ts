@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
+import { ErrorResponseDto } from './common/error-response.dto';
 import { TunedSocketIoAdapter } from './common/socket-io.adapter';
 import { createValidationPipe } from './common/validation';
 import type { ServerConfig } from './config/config';
@@ -37,5 +38,22 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     .setVersion(SERVER_VERSION)
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, builder, { operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  const document = SwaggerModule.createDocument(app, builder, {
+    extraModels: [ErrorResponseDto],
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+  });
+  addCommonErrorResponses(document);
+  return document;
+}
+
+/** Every operation can answer 400 (bad input) and 500 with the shared error body. */
+function addCommonErrorResponses(document: OpenAPIObject): void {
+  const content = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponseDto' } } };
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item as Record<string, { responses?: Record<string, unknown> }>)) {
+      if (!operation?.responses) continue;
+      operation.responses['400'] ??= { description: 'invalid request: {code, message, details}', content };
+      operation.responses['500'] ??= { description: 'internal error', content };
+    }
+  }
 }
