@@ -114,10 +114,11 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private sweep(): void {
-    const deadline = this.clock.now().getTime() - this.config.heartbeatGraceMs;
+    const now = this.clock.now().getTime();
+    const deadline = now - this.config.heartbeatGraceMs;
     for (const [deviceId, agent] of this.live) {
       if (agent.lastHeartbeatAt < deadline) {
-        this.logger.warn({ deviceId, silentMs: Date.now() - agent.lastHeartbeatAt }, 'heartbeats stopped; dropping link');
+        this.logger.warn({ deviceId, silentMs: now - agent.lastHeartbeatAt }, 'heartbeats stopped; dropping link');
         // The gateway's disconnect handler marks the device offline.
         agent.link.disconnect(true);
       }
