@@ -15,3 +15,8 @@ export function backoffDelayMs(attempt: number, policy: BackoffPolicy = AGENT_BA
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 30));
   return Math.floor(random() * ceiling);
 }
+
+/** For refusals (bad credentials, protocol mismatch): jittered in [cap/2, cap], no lockstep. */
+export function capDelayMs(policy: BackoffPolicy = AGENT_BACKOFF, random = Math.random): number {
+  return Math.floor(policy.capMs * (0.5 + random() / 2));
+}

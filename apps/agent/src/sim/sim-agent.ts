@@ -8,6 +8,7 @@ import { Manager, type ManagerOptions, type Socket } from 'socket.io-client';
 import {
   AGENTS_NAMESPACE,
   AgentEvents,
+  HandshakeErrors,
   PROTOCOL_VERSION,
   ServerEvents,
   configUpdateSchema,
@@ -21,7 +22,7 @@ import {
   type RoleDescriptor,
   type RoleStateMessage,
 } from '@borealis/protocol';
-import { backoffDelayMs } from './backoff';
+import { backoffDelayMs, capDelayMs } from './backoff';
 import type { AgentCredential, ClientSettings, PlainAck, WorkerCounters } from './sim-types';
 import type { LatencyHistogram } from './latency-histogram';
 
@@ -29,6 +30,8 @@ export interface AgentSink {
   counters: WorkerCounters;
   latency: LatencyHistogram;
   error(reason: string): void;
+  /** Once per agent, when its first connection attempt succeeds or fails: paces the ramp. */
+  firstAttemptSettled(): void;
 }
 
 /** What a freshly installed agent announces; two roles keep hello and role.state realistic. */
@@ -48,6 +51,7 @@ export class SimAgent {
   private online = false;
   private everConnected = false;
   private stopped = false;
+  private settled = false;
 
   constructor(
     private readonly credential: AgentCredential,
@@ -114,6 +118,7 @@ export class SimAgent {
       }
       c.helloOk++;
       c.online++;
+      this.settle();
       this.online = true;
       this.attempt = 0;
       this.applyConfig(ack);
@@ -123,8 +128,15 @@ export class SimAgent {
     });
   }
 
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.sink.firstAttemptSettled();
+  }
+
   private onDisconnect(reason: string): void {
     const c = this.sink.counters;
+    this.settle();
     c.open--;
     if (this.online) c.online--;
     this.online = false;
@@ -136,15 +148,18 @@ export class SimAgent {
   }
 
   private onConnectError(err: Error): void {
+    this.settle();
     if (this.stopped) return;
     this.sink.counters.connectErrors++;
     this.sink.error(`connect_error:${err.message}`);
-    this.scheduleReconnect();
+    // Like the real agent: a refusal that retrying cannot fix waits near the cap.
+    const refused = err.message === HandshakeErrors.unauthorized || err.message === HandshakeErrors.protocolMismatch;
+    this.scheduleReconnect(refused);
   }
 
-  private scheduleReconnect(): void {
+  private scheduleReconnect(refused = false): void {
     if (this.stopped || this.reconnectTimer) return;
-    const delay = backoffDelayMs(this.attempt++);
+    const delay = refused ? capDelayMs() : backoffDelayMs(this.attempt++);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (!this.stopped) this.socket.connect();

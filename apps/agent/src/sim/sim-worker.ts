@@ -11,10 +11,21 @@ import { emptyCounters, type ParentToWorker, type WorkerAssignment, type WorkerT
 
 const MAX_ERROR_KINDS = 64;
 const RAMP_TICK_MS = 20;
+/**
+ * Connection attempts of one worker still waiting for their first outcome. Past this the ramp
+ * waits: a server (or a simulator) that falls behind would otherwise get ever more handshakes
+ * in flight, time them all out and collapse, measuring the storm instead of the server.
+ */
+const MAX_FIRST_ATTEMPTS_IN_FLIGHT = 64;
 
 class WorkerSink implements AgentSink {
   readonly counters = emptyCounters();
   readonly latency = new LatencyHistogram();
+  settledFirstAttempts = 0;
+
+  firstAttemptSettled(): void {
+    this.settledFirstAttempts++;
+  }
 
   error(reason: string): void {
     const errors = this.counters.errors;
@@ -62,7 +73,9 @@ function start(a: WorkerAssignment): void {
   let budget = 0;
   rampTimer = setInterval(() => {
     budget += (a.rampPerSecond * RAMP_TICK_MS) / 1000;
-    while (budget >= 1 && next < agents.length) {
+    // Unspent budget is dropped while throttled: the ramp resumes at its rate, not in a burst.
+    if (next - sink.settledFirstAttempts >= MAX_FIRST_ATTEMPTS_IN_FLIGHT) budget = Math.min(budget, 1);
+    while (budget >= 1 && next < agents.length && next - sink.settledFirstAttempts < MAX_FIRST_ATTEMPTS_IN_FLIGHT) {
       agents[next++].start();
       budget--;
     }
