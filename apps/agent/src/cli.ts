@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { PROTOCOL_VERSION } from '@borealis/protocol';
+import { runCommand } from './commands/run-command';
+import { statusCommand } from './commands/status-command';
+import { AGENT_VERSION } from './platform';
+
+const NOT_YET = ['install', 'repair', 'launch', 'remove'] as const;
+
+/** The `borealis-agent` command line; exported so the single-binary entry can reuse it. */
+export function buildProgram(): Command {
+  const program = new Command('borealis-agent')
+    .description('Borealis agent: keeps a live connection to the control plane and hosts roles')
+    .version(AGENT_VERSION, '-V, --version', 'print the agent version');
+
+  program
+    .command('run')
+    .description('run the agent in the foreground until SIGINT/SIGTERM')
+    .option('--server <url>', 'server URL, e.g. http://127.0.0.1:5000 (env BOREALIS_SERVER_URL)')
+    .option('--enrollment-token <token>', 'one-time enrollment token (env BOREALIS_ENROLLMENT_TOKEN)')
+    .option('--home <dir>', 'home folder for credentials, config and logs (env BOREALIS_AGENT_HOME, default ./.agent-home)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env BOREALIS_LOG_LEVEL, default info)')
+    .action(async (opts: { server?: string; enrollmentToken?: string; home?: string; logLevel?: string }) => {
+      await runCommand(opts);
+    });
+
+  program
+    .command('status')
+    .description('show whether an agent runs with this home folder and whether it is enrolled (exit 0 running, 3 not)')
+    .option('--home <dir>', 'home folder (env BOREALIS_AGENT_HOME, default ./.agent-home)')
+    .option('--json', 'print JSON')
+    .action((opts: { home?: string; json?: boolean }) => {
+      process.exitCode = statusCommand(opts);
+    });
+
+  program
+    .command('version')
+    .description('print the agent and protocol versions')
+    .action(() => {
+      process.stdout.write(`borealis-agent ${AGENT_VERSION} (protocol ${PROTOCOL_VERSION}, node ${process.version})\n`);
+    });
+
+  for (const name of NOT_YET) {
+    program
+      .command(name)
+      .description('service management (not implemented yet)')
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => {
+        process.stderr.write(`borealis-agent ${name}: not implemented yet (single-binary issue)\n`);
+        process.exitCode = 2;
+      });
+  }
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      process.stderr.write(`borealis-agent: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+}

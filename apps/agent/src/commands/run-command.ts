@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServiceLogger } from '@borealis/logging';
+import { Agent } from '../agent';
+import { ConfigError, loadAgentConfig, type ConfigFlags } from '../config/agent-config';
+import { PidFile } from '../home/pid-file';
+
+/** systemd and the Windows service manager kill after ~5-10 s; finish well before. */
+const FORCE_EXIT_MS = 4_500;
+/** Role hooks get less than the force-exit budget at shutdown so logs can still be flushed. */
+const STOP_HOOK_TIMEOUT_MS = 3_000;
+
+/**
+ * `borealis-agent run`: foreground agent until SIGINT/SIGTERM (SIGBREAK on Windows).
+ * Resolves once started; the process then lives on its socket and exits from `shutdown`.
+ */
+export async function runCommand(flags: ConfigFlags): Promise<void> {
+  let config;
+  try {
+    config = loadAgentConfig({ flags });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  mkdirSync(config.home, { recursive: true, mode: 0o700 });
+  const pidFile = new PidFile(config.home);
+  try {
+    pidFile.acquire();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+
+  const service = await createServiceLogger({ service: 'Agent', dir: join(config.home, 'Logs'), level: config.logLevel, stdout: true });
+  const logger = service.logger;
+  const agent = new Agent({
+    serverUrl: config.serverUrl,
+    home: config.home,
+    ...(config.enrollmentToken !== undefined ? { enrollmentToken: config.enrollmentToken } : {}),
+    logger,
+    hookTimeoutMs: STOP_HOOK_TIMEOUT_MS,
+  });
+
+  let exiting = false;
+  const shutdown = async (code: number, reason: string): Promise<void> => {
+    if (exiting) return;
+    exiting = true;
+    // Backstop: a role or socket that hangs must not keep a stopping service alive.
+    const force = setTimeout(() => {
+      logger.warn({ reason }, 'graceful stop took too long; exiting anyway');
+      pidFile.release();
+      process.exit(code);
+    }, FORCE_EXIT_MS);
+    force.unref();
+    logger.info({ reason }, 'stopping agent');
+    try {
+      await agent.stop();
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'error while stopping');
+    }
+    pidFile.release();
+    await service.close();
+    process.exit(code);
+  };
+
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  if (process.platform === 'win32') signals.push('SIGBREAK'); // Ctrl-Break and console close on Windows
+  for (const signal of signals) {
+    process.on(signal, () => {
+      if (exiting) {
+        process.exit(0); // a second signal means "now"
+      }
+      void shutdown(0, signal);
+    });
+  }
+  agent.on('fatal', (err) => {
+    process.stderr.write(`borealis-agent: ${err.message}\n`);
+    void shutdown(1, 'fatal');
+  });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err: err.message, stack: err.stack }, 'uncaught exception');
+    void shutdown(1, 'uncaughtException');
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled promise rejection');
+  });
+
+  await agent.start();
+}
