@@ -147,6 +147,17 @@ describe('Agent against the protocol stub server', () => {
     assert.ok(stub.disconnects.includes('client namespace disconnect'), 'the agent closed the link itself');
   });
 
+  it('reconnects when a heartbeat is answered hello_required', async () => {
+    stub.config = { revision: 1, heartbeatIntervalMs: 100, roles: {} };
+    const agent = startAgent({ enrollmentToken: TOKEN });
+    await once(agent, 'online');
+    stub.heartbeatAck = { ok: false, code: 'hello_required', message: 'send agent.hello first' };
+    await once(agent, 'offline');
+    stub.heartbeatAck = undefined;
+    await once(agent, 'online');
+    assert.equal(stub.hellos.length, 2);
+  });
+
   it('re-enrolls once when the server refuses its credentials and a token is given', async () => {
     new CredentialsStore(home).save({ agentId: 'agent-forgotten', secret: 'old', serverUrl: stub.url });
     const agent = startAgent({ enrollmentToken: TOKEN });

@@ -181,6 +181,8 @@ export class AgentSession {
     const a = (ack ?? {}) as { ok?: unknown; code?: unknown };
     if (a.ok !== true) {
       this.logger.warn({ seq, code: a.code }, 'heartbeat refused by server');
+      // The server no longer knows this link as a session: a fresh connection and hello fix that.
+      if (a.code === 'hello_required') this.fail('hello_required', 'server asked for a new hello');
       return 'refused';
     }
     this.options.hooks.heartbeat({ seq, rttMs: this.options.timers.now() - sentAt });

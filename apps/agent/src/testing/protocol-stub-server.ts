@@ -34,6 +34,8 @@ export class ProtocolStubServer {
   readonly disconnects: string[] = [];
   /** Set to false to simulate a half-open link: heartbeats arrive but are never acked. */
   ackHeartbeats = true;
+  /** When set, heartbeats are answered with this instead of `{ok:true, serverTime}`. */
+  heartbeatAck: unknown = undefined;
   config: ConfigUpdateMessage = { revision: 1, heartbeatIntervalMs: 200, roles: {} };
   private http: HttpServer | undefined;
   private io: Server | undefined;
@@ -122,7 +124,7 @@ export class ProtocolStubServer {
       const parsed = parseMessage(heartbeatSchema, payload);
       if (!parsed.ok) return ack?.(parsed);
       record(this.heartbeats, parsed.value);
-      if (this.ackHeartbeats) ack?.({ ok: true, serverTime: Date.now() });
+      if (this.ackHeartbeats) ack?.(this.heartbeatAck ?? { ok: true, serverTime: Date.now() });
     });
     socket.on(AgentEvents.roleState, (payload: unknown, ack?: (a: unknown) => void) => {
       const parsed = parseMessage(roleStateSchema, payload);
