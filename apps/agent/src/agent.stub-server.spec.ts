@@ -147,6 +147,16 @@ describe('Agent against the protocol stub server', () => {
     assert.ok(stub.disconnects.includes('client namespace disconnect'), 'the agent closed the link itself');
   });
 
+  it('comes back quickly when the server drops the link without session.replaced', async () => {
+    const agent = startAgent({ enrollmentToken: TOKEN, random: () => 1 });
+    await once(agent, 'online');
+    const retry = once(agent, 'retry');
+    for (const socket of stub.sockets()) socket.disconnect(true);
+    const [info] = await retry;
+    assert.deepEqual({ reason: info.reason, delayMs: info.delayMs }, { reason: 'io server disconnect', delayMs: 20 });
+    await once(agent, 'online');
+  });
+
   it('reconnects when a heartbeat is answered hello_required', async () => {
     stub.config = { revision: 1, heartbeatIntervalMs: 100, roles: {} };
     const agent = startAgent({ enrollmentToken: TOKEN });
@@ -200,7 +210,7 @@ describe('Agent against the protocol stub server', () => {
     }
     const [info] = await retry;
     assert.equal(info.delayMs, 100, 'capDelay with random 0 is cap/2');
-    assert.match(info.reason, /replaced|io server disconnect/);
+    assert.equal(info.reason, 'replaced');
   });
 
   it('routes server events to roles and role emits to the server; stop() stops roles and disconnects', async () => {

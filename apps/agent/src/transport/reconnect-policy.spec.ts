@@ -15,16 +15,20 @@ describe('ReconnectPolicy', () => {
     assert.equal(p.next({ kind: 'closed', reason: 'transport close' }).delayMs, 1_000);
   });
 
-  it('waits near the cap for refusals and server-initiated closes, without growing the attempt', () => {
+  it('waits near the cap for refusals and replacement, without growing the attempt', () => {
     const p = policy();
     for (const outcome of [
       { kind: 'refused', message: 'protocol_mismatch' },
       { kind: 'refused', message: 'unauthorized' },
       { kind: 'closed', reason: 'replaced' },
-      { kind: 'closed', reason: 'io server disconnect' },
     ] as const) {
       assert.equal(p.next(outcome).delayMs, 30_000);
     }
     assert.equal(p.attempt, 0);
+  });
+
+  it('comes back quickly when the server drops a stalled link (io server disconnect)', () => {
+    const p = policy();
+    assert.equal(p.next({ kind: 'closed', reason: 'io server disconnect' }).delayMs, 1_000);
   });
 });

@@ -14,10 +14,13 @@ export interface RetryDecision {
   reason: string;
 }
 
-/** Reasons whose cure is an operator, not a quick retry. `io server disconnect`: the server closed us on purpose. */
-const SLOW_REASONS = new Set<string>([
-  HandshakeErrors.unauthorized, HandshakeErrors.protocolMismatch, HandshakeErrors.replaced, 'io server disconnect',
-]);
+/**
+ * Reasons whose cure is an operator, not a quick retry. A plain server-side close
+ * (`io server disconnect`) is not one: the server also drops links whose heartbeats stalled
+ * (a frozen or suspended agent) and expects them back soon; revocation shows up as
+ * `unauthorized` on the next attempt, and replacement as `session.replaced`.
+ */
+const SLOW_REASONS = new Set<string>([HandshakeErrors.unauthorized, HandshakeErrors.protocolMismatch, HandshakeErrors.replaced]);
 
 export function outcomeReason(outcome: ConnectOutcome): string {
   switch (outcome.kind) {
