@@ -32,7 +32,7 @@ const { values: a } = parseArgs({
     'skip-bare': { type: 'boolean', default: false },
     'skip-real': { type: 'boolean', default: false },
     restart: { type: 'boolean', default: false },
-    'restart-timeout': { type: 'string', default: '60' },
+    'restart-timeout': { type: 'string', default: '150' },
     port: { type: 'string', default: '5077' },
     'bare-port': { type: 'string', default: '5078' },
     'ping-interval': { type: 'string', default: '60' },
@@ -52,6 +52,7 @@ if (a.help) {
   --ramp-rate 500         connects per second while ramping
   --processes N           simulator processes (default: agents / 4,900)
   --skip-bare --skip-real run one side only;  --restart  SIGKILL + restart scenario (real)
+  --restart-timeout 150   seconds to wait for the whole fleet to be back after the kill
   --port 5077 --bare-port 5078 --ping-interval 60 --ping-timeout 30 (seconds, both servers)
   --work-dir DIR          real server data, logs and the enrolled-agent cache (reused across runs)
   --fresh                 wipe the work dir first (re-enrolls every agent)

@@ -33,12 +33,16 @@ export async function runPhase({ sim, server, credentials, options }) {
   });
   const stopProgress = progress(fleet, server.label, formatLine);
   try {
+    const rampSampler = new ProcSampler(server.pid).start();
     await fleet.start();
     const rampStart = performance.now();
     // Generous: twice the nominal ramp plus a minute for a slow server; bounded all the same.
     const rampBudgetMs = (n / options.rampRate) * 2000 + 60000;
     const allOnline = await fleet.waitFor((s) => s.counters.online >= n, rampBudgetMs);
     const rampSeconds = Math.round(performance.now() - rampStart) / 1000;
+    // Connect cost (handshake auth, hello, role.state) is what bounds a reconnect storm.
+    const rampUsage = rampSampler.stop();
+    const connects = fleet.snapshot().counters.connects;
     log(`${server.label}: ${allOnline ? 'all' : 'NOT all'} ${n} agents online after ${rampSeconds} s (${fleet.snapshot().counters.online} online)`);
     await sleep(options.settleSeconds * 1000);
     const serverSampler = new ProcSampler(server.pid).start();
@@ -58,6 +62,9 @@ export async function runPhase({ sim, server, credentials, options }) {
         agents: n,
         allOnline,
         rampSeconds,
+        rampConnectsPerSecond: Math.round(connects / rampSeconds),
+        rampServerCpuPercent: rampUsage.cpuPercent,
+        serverCpuMsPerConnect: connects > 0 ? Math.round((rampUsage.cpuMs / connects) * 100) / 100 : undefined,
         onlineAtEnd: snapshot.counters.online,
         heartbeatMs: snapshot.counters.serverHeartbeatMs,
         window,

@@ -32,6 +32,7 @@ export async function runRestart({ fleet, server, startServer, adminToken, agent
   let apiBackS;
   let apiOnline = 0;
   let lastLog = 0;
+  const timeline = [];
   while (performance.now() < deadline && (fleetBackS === undefined || apiBackS === undefined)) {
     const s = fleet.snapshot();
     const t = (performance.now() - killedAt) / 1000;
@@ -46,6 +47,7 @@ export async function runRestart({ fleet, server, startServer, adminToken, agent
     }
     if (t - lastLog >= 5) {
       lastLog = t;
+      timeline.push({ s: Math.round(t), fleetOnline: s.counters.online, apiOnline });
       log(`real: ${t.toFixed(0)} s after kill: fleet online ${s.counters.online}/${agents}, API online ${apiOnline}`);
     }
     await sleep(250);
@@ -64,6 +66,8 @@ export async function runRestart({ fleet, server, startServer, adminToken, agent
       reconnects: after.reconnects - before.reconnects,
       connectErrors: after.connectErrors - before.connectErrors,
       timeoutSeconds,
+      /** Fleet and API online counts about every 5 s after the kill. */
+      timeline,
     },
   };
 }
