@@ -47,6 +47,37 @@ export interface RoleInstance {
   stopAll?(): void | Promise<void>;
   /** Light numbers merged into each heartbeat's metrics; keep it cheap and synchronous. */
   collectMetrics?(): Record<string, number>;
+  /**
+   * Runs one job (`POST /api/jobs` with this role). The host journals the run, enforces the
+   * timeout, caps and forwards output, and sends the result; the role only executes. Resolve
+   * with the exit code; throw (or resolve with `error`) when the run could not happen at all.
+   */
+  runJob?(job: RoleJob): Promise<RoleJobOutcome>;
+}
+
+/** Why a job's signal was aborted; read `job.signal.reason`. */
+export type RoleJobAbortReason = 'cancelled' | 'timed_out' | 'stopping';
+
+/** One run handed to {@link RoleInstance.runJob}. */
+export interface RoleJob {
+  readonly runId: string;
+  readonly jobId: string;
+  /** Unvalidated: the role validates it (e.g. with `scriptPayloadSchema`). */
+  readonly payload: unknown;
+  readonly timeoutMs: number;
+  /** Aborted on cancel, on timeout, or when the agent stops: kill everything the run started. */
+  readonly signal: AbortSignal;
+  /** Call once the work really started (process spawned): the server moves the run to `running`. */
+  started(): void;
+  /** Live output, in order; the host caps each stream at 1 MiB and streams chunks to viewers. */
+  output(stream: 'stdout' | 'stderr', data: string): void;
+}
+
+export interface RoleJobOutcome {
+  /** Null when no process exited normally (killed, never started). */
+  exitCode: number | null;
+  /** Set when the run could not do its work, e.g. "system context unavailable: sudo needs a password". */
+  error?: string | null;
 }
 
 export interface RoleMeta {
