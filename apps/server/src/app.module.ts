@@ -9,6 +9,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { DevicesModule } from './modules/devices/devices.module';
 import { EnrollmentModule } from './modules/enrollment/enrollment.module';
 import { HealthModule } from './modules/health/health.module';
+import { JobsModule } from './modules/jobs/jobs.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 import { UiGatewayModule } from './modules/ui-gateway/ui-gateway.module';
@@ -26,6 +27,7 @@ export class AppModule {
         AuthModule,
         DevicesModule,
         EnrollmentModule,
+        JobsModule,
         AgentGatewayModule,
         UiGatewayModule,
         HealthModule,

@@ -29,6 +29,13 @@ export const UiEvents = {
   deviceOnline: 'device.online',
   deviceOffline: 'device.offline',
   deviceUpdated: 'device.updated',
+  /** client -> server `{jobId}` (scope jobs:read), acked: receive that job's run events. */
+  jobSubscribe: 'job.subscribe',
+  jobUnsubscribe: 'job.unsubscribe',
+  /** `{runId, jobId, deviceId, status, exitCode?, error?}` to the job's subscribers. */
+  runStatus: 'run.status',
+  /** `{runId, jobId, deviceId, stream, seq, data}`: live output chunks to the job's subscribers. */
+  runOutput: 'run.output',
 } as const;
 
 /** Reasons the server gives when it refuses or ends an agent connection (socket.io `connect_error` message). */

@@ -21,6 +21,10 @@ export interface ServerConfig {
   readonly lastSeenFlushMs: number;
   readonly socketPingIntervalMs: number;
   readonly socketPingTimeoutMs: number;
+  /** A dispatched or running run with no result this long after its timeout is failed as lost. */
+  readonly runLeaseGraceMs: number;
+  /** How often queued runs are expired and lost runs failed. */
+  readonly runSweepMs: number;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +93,8 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     lastSeenFlushMs: seconds('BOREALIS_LASTSEEN_FLUSH_SECONDS', 10, 0.05, 600),
     socketPingIntervalMs: seconds('BOREALIS_SOCKET_PING_INTERVAL_SECONDS', 60, 1, 600),
     socketPingTimeoutMs: seconds('BOREALIS_SOCKET_PING_TIMEOUT_SECONDS', 30, 1, 600),
+    runLeaseGraceMs: seconds('BOREALIS_RUN_LEASE_GRACE_SECONDS', 300, 1, 86_400),
+    runSweepMs: seconds('BOREALIS_RUN_SWEEP_SECONDS', 5, 0.1, 600),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -7,8 +7,10 @@ import { ApiTokenEntity } from '../modules/tokens/api-token.entity';
 import { EnrollmentTokenEntity } from '../modules/enrollment/enrollment-token.entity';
 import { DeviceEntity } from '../modules/devices/device.entity';
 import { AuditEntryEntity } from '../modules/audit/audit-entry.entity';
+import { JobEntity } from '../modules/jobs/job.entity';
+import { RunEntity } from '../modules/jobs/run.entity';
 
-export const ENTITIES = [ApiTokenEntity, EnrollmentTokenEntity, DeviceEntity, AuditEntryEntity];
+export const ENTITIES = [ApiTokenEntity, EnrollmentTokenEntity, DeviceEntity, AuditEntryEntity, JobEntity, RunEntity];
 
 /** SQLite file in the data folder by default; PostgreSQL when DATABASE_URL is set. Migrations run on start. */
 export function dataSourceOptions(config: ServerConfig): DataSourceOptions {

@@ -1,4 +1,5 @@
 import { InitialSchema1764090000000 } from './1764090000000-InitialSchema';
+import { Jobs1764100000000 } from './1764100000000-Jobs';
 
 /** Every migration in order; they run at start on SQLite and PostgreSQL alike. */
-export const MIGRATIONS = [InitialSchema1764090000000];
+export const MIGRATIONS = [InitialSchema1764090000000, Jobs1764100000000];

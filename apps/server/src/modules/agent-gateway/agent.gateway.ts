@@ -9,6 +9,7 @@ import { toAck } from '../../common/ack';
 import { DevicesService } from '../devices/devices.service';
 import { PresenceService } from '../devices/presence.service';
 import { AgentMetrics } from '../metrics/agent-metrics';
+import { AgentJobsListener } from './agent-jobs.listener';
 
 interface AgentSocketData {
   deviceId: string;
@@ -17,6 +18,8 @@ interface AgentSocketData {
 
 type AgentSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, AgentSocketData>;
 type AckFn = (response: Ack<Record<string, unknown>>) => void;
+
+const KNOWN_EVENTS = new Set<string>([...Object.values(AgentEvents), ...AgentJobsListener.events]);
 
 /**
  * The `/agents` namespace. Handshake auth runs as namespace middleware; message handlers are
@@ -31,6 +34,7 @@ export class AgentGateway implements OnGatewayInit<Namespace>, OnGatewayConnecti
     private readonly devices: DevicesService,
     private readonly presence: PresenceService,
     private readonly metrics: AgentMetrics,
+    private readonly jobs: AgentJobsListener,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -50,8 +54,9 @@ export class AgentGateway implements OnGatewayInit<Namespace>, OnGatewayConnecti
     socket.on(AgentEvents.hello, (payload: unknown, ack: unknown) => void this.onHello(socket, payload, asAck(ack)));
     socket.on(AgentEvents.heartbeat, (payload: unknown, ack: unknown) => this.onHeartbeat(socket, payload, asAck(ack)));
     socket.on(AgentEvents.roleState, (payload: unknown, ack: unknown) => void this.onRoleState(socket, payload, asAck(ack)));
+    this.jobs.attach(socket, deviceId, asAck);
     socket.onAny((event: string, ...args: unknown[]) => {
-      if ((Object.values(AgentEvents) as string[]).includes(event)) return;
+      if (KNOWN_EVENTS.has(event)) return;
       this.logger.warn({ deviceId, event: String(event).slice(0, 64) }, 'unknown agent event dropped');
       asAck(args[args.length - 1])?.({ ok: false, code: 'unknown_event', message: 'unknown event' });
     });
@@ -103,6 +108,7 @@ export class AgentGateway implements OnGatewayInit<Namespace>, OnGatewayConnecti
       this.metrics.connected.set(this.presence.connectedCount);
       this.logger.log({ deviceId, hostname: parsed.value.hostname, agentVersion: parsed.value.agentVersion }, 'agent online');
       ack?.({ ok: true, deviceId, serverTime: Date.now(), ...config });
+      this.jobs.deviceReady(deviceId);
     } catch (error) {
       this.logger.error({ err: error, deviceId }, 'hello failed');
       ack?.(toAck(error));

@@ -26,6 +26,6 @@ export async function queryDevices(
   return { items, total };
 }
 
-function escapeLike(value: string): string {
+export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

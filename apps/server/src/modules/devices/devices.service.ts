@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { Brackets, IsNull, Repository } from 'typeorm';
 import type { ConfigUpdateMessage, HelloMessage, RoleConfig, RoleStateMessage } from '@borealis/protocol';
 import { Clock } from '../../common/clock';
-import { NotFoundError } from '../../common/errors';
+import { NotFoundError, ValidationError } from '../../common/errors';
 import { secretMatches } from '../../common/secrets';
 import { SERVER_CONFIG, type ServerConfig } from '../../config/config';
 import { AuditService } from '../audit/audit.service';
@@ -12,7 +12,7 @@ import type { Principal } from '../auth/principal';
 import { DeviceEntity, type DeviceRole } from './device.entity';
 import { DeviceEvents } from './device-events';
 import { PresenceService } from './presence.service';
-import { DeviceQuery, queryDevices } from './device.query';
+import { DeviceQuery, escapeLike, queryDevices } from './device.query';
 
 export interface NewDevice {
   secretHash: string;
@@ -97,6 +97,28 @@ export class DevicesService implements OnApplicationBootstrap {
 
   list(query: DeviceQuery): Promise<{ items: DeviceEntity[]; total: number }> {
     return queryDevices(this.devices, query);
+  }
+
+  /** Ids of the non-revoked devices a job targets: by ids (all must exist), by any of the tags, or all. */
+  async resolveTarget(target: { deviceIds?: string[]; tags?: string[]; all?: boolean }): Promise<string[]> {
+    const qb = this.devices.createQueryBuilder('d').select('d.id', 'id').where('d.revokedAt IS NULL');
+    if (target.deviceIds) {
+      const wanted = [...new Set(target.deviceIds)];
+      const found = new Set<string>();
+      for (let i = 0; i < wanted.length; i += 500) {
+        const rows = await qb.clone().andWhere('d.id IN (:...ids)', { ids: wanted.slice(i, i + 500) }).getRawMany<{ id: string }>();
+        rows.forEach((row) => found.add(row.id));
+      }
+      const missing = wanted.filter((id) => !found.has(id));
+      if (missing.length > 0) throw new ValidationError('unknown_devices', 'some target devices do not exist', { deviceIds: missing.slice(0, 100) });
+      return wanted;
+    }
+    if (target.tags) {
+      const tags = target.tags;
+      qb.andWhere(new Brackets((any) => tags.forEach((tag, i) =>
+        any.orWhere(`d.tags LIKE :tag${i} ESCAPE '\\'`, { [`tag${i}`]: `%${escapeLike(JSON.stringify(tag))}%` }))));
+    }
+    return (await qb.getRawMany<{ id: string }>()).map((row) => row.id);
   }
 
   async getActive(id: string): Promise<DeviceEntity> {

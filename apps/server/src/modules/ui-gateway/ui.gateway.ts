@@ -1,24 +1,31 @@
 import { Logger } from '@nestjs/common';
-import { OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
-import type { Namespace } from 'socket.io';
-import { UI_NAMESPACE, UiEvents } from '@borealis/protocol';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { UI_NAMESPACE, UiEvents, type Ack } from '@borealis/protocol';
 import { bearerToken } from '../auth/auth.guard';
+import type { Principal } from '../auth/principal';
 import { hasScope } from '../auth/scopes';
 import { DeviceEvents } from '../devices/device-events';
+import { JobEvents } from '../jobs/job-events';
 import { TokensService } from '../tokens/tokens.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type AckFn = (response: Ack<Record<string, unknown>>) => void;
 
 /**
  * The `/ui` namespace: live updates for consoles and integrations. The client authenticates
  * with an API token (`auth: {token}` or an `Authorization: Bearer` header) holding
- * `devices:read`; device presence changes are pushed to every such client.
+ * `devices:read` or `jobs:read`. Device presence goes to `devices:read` holders; run status and
+ * output of a job go to the clients that subscribed to it (`job.subscribe`, `jobs:read`).
  */
 @WebSocketGateway({ namespace: UI_NAMESPACE })
-export class UiGateway implements OnGatewayInit<Namespace> {
+export class UiGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<Socket> {
   private readonly logger = new Logger('UiGateway');
 
   constructor(
     private readonly tokens: TokensService,
-    private readonly events: DeviceEvents,
+    private readonly devices: DeviceEvents,
+    private readonly jobs: JobEvents,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -28,17 +35,36 @@ export class UiGateway implements OnGatewayInit<Namespace> {
       if (!token) return next(new Error('unauthorized'));
       this.tokens.authenticate(token, socket.handshake.address).then(
         (principal) => {
-          if (!hasScope(principal.scopes, 'devices:read')) return next(new Error('forbidden'));
+          if (!hasScope(principal.scopes, 'devices:read') && !hasScope(principal.scopes, 'jobs:read')) return next(new Error('forbidden'));
           socket.data = { principal };
-          void socket.join('devices');
+          if (hasScope(principal.scopes, 'devices:read')) void socket.join('devices');
           next();
         },
         () => next(new Error('unauthorized')),
       );
     });
-    this.events.on('online', (event) => namespace.to('devices').emit(UiEvents.deviceOnline, event));
-    this.events.on('offline', (event) => namespace.to('devices').emit(UiEvents.deviceOffline, event));
-    this.events.on('updated', (event) => namespace.to('devices').emit(UiEvents.deviceUpdated, event));
+    this.devices.on('online', (event) => namespace.to('devices').emit(UiEvents.deviceOnline, event));
+    this.devices.on('offline', (event) => namespace.to('devices').emit(UiEvents.deviceOffline, event));
+    this.devices.on('updated', (event) => namespace.to('devices').emit(UiEvents.deviceUpdated, event));
+    this.jobs.on('status', (event) => namespace.to(`job:${event.jobId}`).emit(UiEvents.runStatus, event));
+    this.jobs.on('output', (event) => namespace.to(`job:${event.jobId}`).emit(UiEvents.runOutput, event));
     this.logger.log('ui namespace ready');
+  }
+
+  handleConnection(socket: Socket): void {
+    const principal = (socket.data as { principal: Principal }).principal;
+    socket.on(UiEvents.jobSubscribe, (payload: unknown, ack: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as AckFn) : undefined;
+      const jobId = (payload as { jobId?: unknown } | null)?.jobId;
+      if (typeof jobId !== 'string' || !UUID.test(jobId)) return reply?.({ ok: false, code: 'bad_message', message: 'jobId must be a uuid' });
+      if (!hasScope(principal.scopes, 'jobs:read')) return reply?.({ ok: false, code: 'missing_scope', message: 'needs jobs:read' });
+      void socket.join(`job:${jobId}`);
+      reply?.({ ok: true });
+    });
+    socket.on(UiEvents.jobUnsubscribe, (payload: unknown, ack: unknown) => {
+      const jobId = (payload as { jobId?: unknown } | null)?.jobId;
+      if (typeof jobId === 'string') void socket.leave(`job:${jobId}`);
+      if (typeof ack === 'function') (ack as AckFn)({ ok: true });
+    });
   }
 }
