@@ -9,12 +9,18 @@ import { fileURLToPath } from 'node:url';
 const rolesSrc = join(dirname(fileURLToPath(import.meta.url)), '..', 'libs', 'roles', 'src');
 const target = join(rolesSrc, 'all.ts');
 const NOT_ROLES = new Set(['core']);
+// `<name>_shared` folders hold code several roles import; they are not roles and have no role.ts.
+const isSharedFolder = (name) => name.endsWith('_shared');
 const ROLE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 const problems = [];
-const folders = readdirSync(rolesSrc)
+const dirs = readdirSync(rolesSrc)
   .filter((name) => !NOT_ROLES.has(name) && statSync(join(rolesSrc, name)).isDirectory())
   .sort();
+for (const name of dirs.filter(isSharedFolder)) {
+  if (existsSync(join(rolesSrc, name, 'role.ts'))) problems.push(`${name}: a *_shared folder is not a role and must not have role.ts`);
+}
+const folders = dirs.filter((name) => !isSharedFolder(name));
 for (const name of folders) {
   if (!ROLE_NAME.test(name)) problems.push(`${name}: role folders are lower snake_case`);
   if (!existsSync(join(rolesSrc, name, 'role.ts'))) problems.push(`${name}: missing role.ts`);
