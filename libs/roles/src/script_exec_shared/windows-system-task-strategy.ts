@@ -26,7 +26,7 @@ export class WindowsSystemTaskStrategy implements ExecutionStrategy {
       invocation: run.invocation,
       env: run.payloadEnv,
     });
-    const state: SystemTaskState = { createAttempted: false, finished: false, pids: [] };
+    const state: SystemTaskState = { createAttempted: false, runAttempted: false, finished: false, pids: [] };
     try {
       for (const file of plan.files) await run.dir.write(file.name, file.data);
       return await this.runTask(run, plan, state);
@@ -42,6 +42,8 @@ export class WindowsSystemTaskStrategy implements ExecutionStrategy {
     if (created.exitCode !== 0) {
       return unavailable(`could not create the scheduled task (administrator rights are needed): ${detail(created)}`);
     }
+    if (run.io.signal.aborted) return { exitCode: null };
+    state.runAttempted = true;
     const started = await this.exec(plan.run);
     if (started.exitCode !== 0) return unavailable(`could not start the scheduled task: ${detail(started)}`);
     return this.watch(run, plan, state);

@@ -37,6 +37,8 @@ export interface SystemTaskPlan {
 /** The state cleanup depends on. */
 export interface SystemTaskState {
   createAttempted: boolean;
+  /** `schtasks /Run` was issued: the task may be running. */
+  runAttempted: boolean;
   /** The wrapper wrote its exit record: nothing is running any more. */
   finished: boolean;
   /** From the started marker: the wrapper and the script process it started. */
@@ -83,14 +85,15 @@ export function buildSystemTaskPlan(input: SystemTaskPlanInput): SystemTaskPlan 
 
 /**
  * What to run after a SYSTEM task, in order. Unfinished: kill the process trees first (while
- * the wrapper is alive taskkill /T can still see its children), then end the task. Always
- * delete the task once creating it was attempted: a half-created task must not stay behind.
+ * the wrapper is alive taskkill /T can still see its children), then end the task if it was
+ * started. Always delete the task once creating it was attempted: a half-created task must
+ * not stay behind.
  */
 export function systemTaskCleanup(plan: SystemTaskPlan, state: SystemTaskState): TaskCommand[] {
   const commands: TaskCommand[] = [];
   if (!state.finished) {
     commands.push(...state.pids.map((pid) => plan.killTree(pid)));
-    if (state.createAttempted) commands.push(plan.end);
+    if (state.runAttempted) commands.push(plan.end);
   }
   if (state.createAttempted) commands.push(plan.delete);
   return commands;
