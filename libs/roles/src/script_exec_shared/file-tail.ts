@@ -8,6 +8,7 @@ import { StringDecoder } from 'node:string_decoder';
 export class FileTail {
   private offset = 0;
   private readonly decoder = new StringDecoder('utf8');
+  private readonly buffer = Buffer.alloc(256 * 1024);
 
   constructor(private readonly path: string, private readonly emit: (text: string) => void) {}
 
@@ -15,12 +16,11 @@ export class FileTail {
     const handle = await open(this.path, 'r').catch(() => undefined); // not created yet
     if (!handle) return;
     try {
-      const buffer = Buffer.alloc(256 * 1024);
       for (;;) {
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
+        const { bytesRead } = await handle.read(this.buffer, 0, this.buffer.length, this.offset);
         if (bytesRead === 0) break;
         this.offset += bytesRead;
-        const text = this.decoder.write(buffer.subarray(0, bytesRead));
+        const text = this.decoder.write(this.buffer.subarray(0, bytesRead));
         if (text.length > 0) this.emit(text);
       }
     } finally {

@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { findSessionUser, parseLoginctlSessionIds, parseLoginctlShowSessions, pickLoginctlUser, pickWhoUser } from './linux-session-user';
-import { parsePasswdLine } from './linux-user-lookup';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lookupUser, parsePasswdLine } from './linux-user-lookup';
 import type { ProcessResult, ProcessRunner } from './process-runner';
 
 const LIST_V252 = `      2 1000 alice seat0 tty2
@@ -91,5 +94,15 @@ describe('session user lookup (pure parsers, fake runner)', () => {
       name: 'nobody', uid: 65534, gid: 65534, home: '/nonexistent', shell: '/usr/sbin/nologin',
     });
     assert.equal(parsePasswdLine('broken:x:abc'), undefined);
+  });
+
+  it('looks users up with getent, and in /etc/passwd only where getent cannot run', async () => {
+    const passwd = join(await mkdtemp(join(tmpdir(), 'borealis-passwd-')), 'passwd');
+    await writeFile(passwd, 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1001::/home/alice:/bin/bash\n');
+    const missing: ProcessRunner = { run: async () => ({ exitCode: null, stdout: '', stderr: '', error: 'spawn getent ENOENT' }) };
+    assert.deepEqual(await lookupUser(missing, 'alice', passwd), { name: 'alice', uid: 1000, gid: 1001, home: '/home/alice', shell: '/bin/bash' });
+    const unknown: ProcessRunner = { run: async () => ({ exitCode: 2, stdout: '', stderr: '' }) };
+    assert.equal(await lookupUser(unknown, 'alice', passwd), undefined, 'getent said no: no second guess');
+    assert.equal(await lookupUser(missing, 'x;y', passwd), undefined);
   });
 });

@@ -28,12 +28,17 @@ export class PosixSystemStrategy implements ExecutionStrategy {
     // sudo resets the environment, so the payload's variables travel in a file the wrapper sources.
     const envFile = await run.dir.write('env.sh', shellEnvFile(run.payloadEnv));
     const env = Object.fromEntries(Object.entries(this.deps.env).filter((e): e is [string, string] => e[1] !== undefined));
-    return runScriptProcess(
-      { ...sudoInvocation(sudo, envFile, run.invocation), env, cwd: run.dir.path, detached: true },
-      run.io,
-      // The tree runs as root: the agent's own kill() would get EPERM, `sudo -n kill` does not.
-      new LinuxTreeKiller({ signaller: sudoSignaller(this.deps.runner, sudo), graceMs: this.deps.killGraceMs }),
-    );
+    try {
+      return await runScriptProcess(
+        { ...sudoInvocation(sudo, envFile, run.invocation), env, cwd: run.dir.path, detached: true },
+        run.io,
+        // The tree runs as root: the agent's own kill() would get EPERM, `sudo -n kill` does not.
+        new LinuxTreeKiller({ signaller: sudoSignaller(this.deps.runner, sudo), graceMs: this.deps.killGraceMs }),
+      );
+    } finally {
+      // The script may have left root-owned folders in its working directory, which the agent cannot remove.
+      await this.deps.runner.run(sudo, ['-n', 'rm', '-rf', '--', run.dir.path], { timeoutMs: 30_000 });
+    }
   }
 }
 

@@ -17,6 +17,8 @@ describe('script exec helpers (pure)', () => {
     const bad = parseScriptPayload({ script: 'x', args: [1] });
     assert.equal(bad.ok, false);
     assert.match(!bad.ok ? bad.error : '', /^invalid payload: args\.0: /);
+    assert.deepEqual(parseScriptPayload({ script: 'x', args: ['ok', 'a\0b'] }), { ok: false, error: 'invalid payload: args.1: must not contain a NUL character' });
+    assert.deepEqual(parseScriptPayload({ script: 'x', env: { K: '\0' } }), { ok: false, error: 'invalid payload: env.K: must not contain a NUL character' });
   });
 
   it('env: payload over agent; on Windows a differently-cased twin is replaced, not duplicated', () => {

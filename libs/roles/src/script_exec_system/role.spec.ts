@@ -175,7 +175,9 @@ describe('script_exec_system role (Linux, real processes; this test machine runs
     });
     assert.deepEqual(cancelled.outcome, { exitCode: null });
     assert.deepEqual(processesWithMarker(marker), []);
-    assert.ok((await readFile(log, 'utf8')).includes('-n kill -s TERM'), 'signals went through sudo');
+    const sudoLog = await readFile(log, 'utf8');
+    assert.ok(sudoLog.includes('-n kill -s TERM'), 'signals went through sudo');
+    assert.match(sudoLog, /^-n rm -rf -- \S+\/tmp\/[0-9a-f-]+$/m, 'files root may have left are removed through sudo');
     assert.deepEqual(await runFolders(home), []);
   });
 });
