@@ -71,9 +71,9 @@ export class PosixInteractiveStrategy implements ExecutionStrategy {
 }
 
 export function findUserSwitcher(deps: ScriptExecDeps): UserSwitcher | undefined {
-  const runuser = findSystemTool(['runuser'], deps);
+  const runuser = findSystemTool('runuser', deps);
   if (runuser) return { tool: 'runuser', path: runuser };
-  const setpriv = findSystemTool(['setpriv'], deps);
+  const setpriv = findSystemTool('setpriv', deps);
   return setpriv ? { tool: 'setpriv', path: setpriv } : undefined;
 }
 

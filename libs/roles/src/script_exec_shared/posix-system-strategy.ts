@@ -23,7 +23,7 @@ export class PosixSystemStrategy implements ExecutionStrategy {
 
   async execute(run: PreparedRun): Promise<RoleJobOutcome> {
     if (this.deps.getuid() === 0) return this.direct.execute(run);
-    const sudo = findSystemTool(['sudo'], this.deps);
+    const sudo = findSystemTool('sudo', this.deps);
     if (!sudo || !(await sudoAllowed(this.deps.runner, sudo))) return { exitCode: null, error: SYSTEM_UNAVAILABLE };
     // sudo resets the environment, so the payload's variables travel in a file the wrapper sources.
     const envFile = await run.dir.write('env.sh', shellEnvFile(run.payloadEnv));

@@ -8,7 +8,9 @@ import { mergeEnv } from './env-merge';
 import { switchUser } from './posix-interactive-strategy';
 import { shellEnvFile, sudoInvocation } from './posix-system-strategy';
 import { parseScriptPayload } from './script-payload';
-import { WindowsTreeKiller } from './tree-killer';
+import { spawn } from 'node:child_process';
+import { ProcessGroupKiller, WindowsTreeKiller } from './tree-killer';
+import { processesWithMarker } from './test-support';
 import type { ProcessRunner } from './process-runner';
 
 describe('script exec helpers (pure)', () => {
@@ -50,5 +52,15 @@ describe('script exec helpers (pure)', () => {
     const runner: ProcessRunner = { run: async (file, args) => (calls.push([file, ...args].join(' ')), { exitCode: 0, stdout: '', stderr: '' }) };
     await new WindowsTreeKiller(runner, 'C:\\Windows\\System32\\taskkill.exe').killTree(4321);
     assert.deepEqual(calls, ['C:\\Windows\\System32\\taskkill.exe /PID 4321 /T /F']);
+  });
+
+  it('process-group kill (the fallback where there is no /proc, e.g. macOS) ends a detached run and its children', async () => {
+    const marker = `34${Date.now() % 100_000}.2`;
+    const child = spawn('/bin/sh', ['-c', `trap '' TERM; sleep ${marker} & sleep ${marker} & wait`], { detached: true, stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    while (processesWithMarker(marker).length < 2) await new Promise((r) => setTimeout(r, 20));
+    await new ProcessGroupKiller(300).killTree(child.pid!);
+    await exited;
+    assert.deepEqual(processesWithMarker(marker), []);
   });
 });

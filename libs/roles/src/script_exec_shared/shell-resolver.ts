@@ -91,11 +91,7 @@ export function windowsSystem32(lookup: Pick<ShellLookup, 'os' | 'env'>, exe: st
   return win32.join(envValue(lookup, 'SystemRoot') ?? 'C:\\Windows', 'System32', exe);
 }
 
-/** First of `names` found on PATH or, failing that, in the usual sbin folders a service PATH may lack. */
-export function findSystemTool(names: readonly string[], lookup: ShellLookup): string | undefined {
-  for (const name of names) {
-    const found = findOnPath(name, lookup) ?? ['/usr/sbin', '/sbin', '/usr/bin', '/bin'].map((d) => posix.join(d, name)).find((p) => lookup.isExecutable(p));
-    if (found) return found;
-  }
-  return undefined;
+/** `name` on PATH or, failing that, in the usual system folders a service's PATH may lack (sbin). */
+export function findSystemTool(name: string, lookup: ShellLookup): string | undefined {
+  return findOnPath(name, lookup) ?? ['/usr/sbin', '/sbin', '/usr/bin', '/bin'].map((d) => posix.join(d, name)).find((p) => lookup.isExecutable(p));
 }

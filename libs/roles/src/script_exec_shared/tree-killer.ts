@@ -101,5 +101,6 @@ export class ProcessGroupKiller implements TreeKiller {
       if (!signalGroup(0)) return; // signal 0 only probes whether anyone is left
     }
     signalGroup('SIGKILL');
+    for (let i = 0; i < 20 && signalGroup(0); i += 1) await sleep(50); // until reaped
   }
 }
