@@ -39,6 +39,7 @@ const { values: a } = parseArgs({
     'ping-timeout': { type: 'string', default: '30' },
     'work-dir': { type: 'string', default: join(tmpdir(), 'borealis-bench-heartbeat') },
     fresh: { type: 'boolean', default: false },
+    'server-node-args': { type: 'string', default: '' },
     json: { type: 'string' },
     'max-minutes': { type: 'string', default: '15' },
     help: { type: 'boolean', default: false },
@@ -56,6 +57,7 @@ if (a.help) {
   --port 5077 --bare-port 5078 --ping-interval 60 --ping-timeout 30 (seconds, both servers)
   --work-dir DIR          real server data, logs and the enrolled-agent cache (reused across runs)
   --fresh                 wipe the work dir first (re-enrolls every agent)
+  --server-node-args "--max-semi-space-size=64"   Node flags for both servers (never the simulator)
   --json FILE             write all results as JSON;  --max-minutes 15  hard stop\n`);
   process.exit(0);
 }
@@ -72,7 +74,12 @@ const options = {
   rampRate: num('ramp-rate'),
   processes: a.processes ? num('processes') : undefined,
 };
-const ping = { pingIntervalMs: num('ping-interval') * 1000, pingTimeoutMs: num('ping-timeout') * 1000 };
+// Same Node flags for both servers, so a GC setting changes both sides of the ratio alike.
+const ping = {
+  pingIntervalMs: num('ping-interval') * 1000,
+  pingTimeoutMs: num('ping-timeout') * 1000,
+  nodeArgs: a['server-node-args'].split(' ').filter(Boolean),
+};
 
 const sim = {
   ...require(join(simDist, 'fleet.js')),

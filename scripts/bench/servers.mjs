@@ -45,13 +45,13 @@ function track(child, label, logFile) {
   return proc;
 }
 
-export async function startBareServer({ root, port, heartbeatMs, pingIntervalMs, pingTimeoutMs, logDir }) {
+export async function startBareServer({ root, port, heartbeatMs, pingIntervalMs, pingTimeoutMs, logDir, nodeArgs = [] }) {
   const entry = join(root, 'apps/agent/dist/sim/echo-server-main.js');
   const logFile = join(logDir, 'bare-server.log');
   const fd = openSync(logFile, 'a');
   const child = spawn(
     process.execPath,
-    [entry, '--port', String(port), '--host', '127.0.0.1', '--heartbeat-ms', String(heartbeatMs),
+    [...nodeArgs, entry, '--port', String(port), '--host', '127.0.0.1', '--heartbeat-ms', String(heartbeatMs),
       '--ping-interval-ms', String(pingIntervalMs), '--ping-timeout-ms', String(pingTimeoutMs)],
     { stdio: ['ignore', fd, fd] },
   );
@@ -65,7 +65,7 @@ export function realServerEntry(root) {
   return join(root, 'apps/server/dist/main.js');
 }
 
-export async function startRealServer({ root, port, dataDir, logDir, adminToken, heartbeatMs, pingIntervalMs, pingTimeoutMs, startTimeoutMs = 90000 }) {
+export async function startRealServer({ root, port, dataDir, logDir, adminToken, heartbeatMs, pingIntervalMs, pingTimeoutMs, nodeArgs = [], startTimeoutMs = 90000 }) {
   const entry = realServerEntry(root);
   if (!existsSync(entry)) throw new Error(`${entry} not found: build the server first (npm run build)`);
   const logFile = join(logDir, 'real-server.stdout.log');
@@ -84,7 +84,7 @@ export async function startRealServer({ root, port, dataDir, logDir, adminToken,
   delete env.DATABASE_URL; // the benchmark measures the embedded SQLite setup
   if (env.NODE_ENV === 'test') delete env.NODE_ENV;
   const started = performance.now();
-  const child = spawn(process.execPath, [entry], { stdio: ['ignore', fd, fd], env, cwd: root });
+  const child = spawn(process.execPath, [...nodeArgs, entry], { stdio: ['ignore', fd, fd], env, cwd: root });
   closeSync(fd);
   const proc = track(child, 'real', logFile);
   const url = `http://127.0.0.1:${port}`;
