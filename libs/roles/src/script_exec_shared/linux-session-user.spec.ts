@@ -1,11 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { findSessionUser, parseLoginctlSessionIds, parseLoginctlShowSessions, pickLoginctlUser, pickWhoUser } from './linux-session-user';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lookupUser, parsePasswdLine } from './linux-user-lookup';
 import type { ProcessResult, ProcessRunner } from './process-runner';
+import { tempHome } from './test-support';
 
 const LIST_V252 = `      2 1000 alice seat0 tty2
      c1  122 gdm   seat0 tty1
@@ -97,7 +97,7 @@ describe('session user lookup (pure parsers, fake runner)', () => {
   });
 
   it('looks users up with getent, and in /etc/passwd only where getent cannot run', async () => {
-    const passwd = join(await mkdtemp(join(tmpdir(), 'borealis-passwd-')), 'passwd');
+    const passwd = join(await tempHome(), 'passwd');
     await writeFile(passwd, 'root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1001::/home/alice:/bin/bash\n');
     const missing: ProcessRunner = { run: async () => ({ exitCode: null, stdout: '', stderr: '', error: 'spawn getent ENOENT' }) };
     assert.deepEqual(await lookupUser(missing, 'alice', passwd), { name: 'alice', uid: 1000, gid: 1001, home: '/home/alice', shell: '/bin/bash' });

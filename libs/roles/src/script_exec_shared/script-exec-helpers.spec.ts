@@ -1,8 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mergeEnv } from './env-merge';
 import { switchUser } from './posix-interactive-strategy';
@@ -10,7 +9,7 @@ import { shellEnvFile, sudoInvocation } from './posix-system-strategy';
 import { parseScriptPayload } from './script-payload';
 import { spawn } from 'node:child_process';
 import { ProcessGroupKiller, WindowsTreeKiller } from './tree-killer';
-import { processesWithMarker } from './test-support';
+import { processesWithMarker, tempHome } from './test-support';
 import type { ProcessRunner } from './process-runner';
 
 describe('script exec helpers (pure)', () => {
@@ -33,7 +32,7 @@ describe('script exec helpers (pure)', () => {
     const inv = sudoInvocation('/usr/bin/sudo', '/h/tmp/r/env.sh', { file: '/bin/bash', args: ['/h/tmp/r/script.sh', 'a b'], windowsVerbatimArguments: false });
     assert.deepEqual(inv.args, ['-n', '--', '/bin/sh', '-c', '. "$1" && shift && exec "$@"', 'sh', '/h/tmp/r/env.sh', '/bin/bash', '/h/tmp/r/script.sh', 'a b']);
     const values = { A: "it's", B: '$(touch /nonexistent/x) `y` $HOME "q"', C: 'multi\nline é', D: '' };
-    const dir = await mkdtemp(join(tmpdir(), 'borealis-envfile-'));
+    const dir = await tempHome();
     await writeFile(join(dir, 'env.sh'), shellEnvFile(values));
     const out = execFileSync('/bin/sh', ['-c', inv.args[4]!, 'sh', join(dir, 'env.sh'), '/usr/bin/env'], { env: {}, encoding: 'utf8' });
     for (const [k, v] of Object.entries(values)) assert.ok(out.includes(`${k}=${v}\n`), `${k} came through as in ${out}`);

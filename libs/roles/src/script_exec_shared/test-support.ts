@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmod, chown, mkdtemp } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RoleJob, RoleJobOutcome } from '../core';
@@ -36,9 +36,13 @@ export function makeJob(payload: unknown, timeoutMs = 10_000): RecordedJob {
   return { job, controller, events, stdout: () => chunks.stdout.join(''), stderr: () => chunks.stderr.join('') };
 }
 
-/** An agent home; 0755 so a user the role switches to can reach its tmp folder. */
+const tempHomes: string[] = [];
+process.once('exit', () => tempHomes.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** An agent home (removed when the spec process exits); 0755 so a user the role switches to can reach its tmp folder. */
 export async function tempHome(owner?: { uid: number; gid: number }): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), 'borealis-script-'));
+  tempHomes.push(home);
   await chmod(home, 0o755);
   if (owner) await chown(home, owner.uid, owner.gid);
   return home;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,7 +104,7 @@ describe('script_exec_system role (Linux, real processes; this test machine runs
   });
 
   it('reports a missing shell: "shell not available: <shell>" (cmd is Windows only)', async () => {
-    const emptyBin = await mkdtemp(join(tmpdir(), 'borealis-nobin-'));
+    const emptyBin = await tempHome();
     const { role } = await setup({ env: { PATH: emptyBin } });
     for (const shell of ['pwsh', 'powershell', 'bash', 'cmd'] as const) {
       assert.deepEqual(await role.runJob(makeJob({ script: 'true', shell }).job), { exitCode: null, error: `shell not available: ${shell === 'powershell' ? 'powershell' : shell}` });
