@@ -70,7 +70,7 @@ export type HelloAck = Ack<ConfigUpdateMessage & { deviceId: string; serverTime:
 export type HeartbeatAck = Ack<{ serverTime: number }>;
 
 /** Acknowledgement shape shared by both directions; errors reuse the REST `{code, message, details}`. */
-export type Ack<T = Record<string, never>> =
+export type Ack<T extends object = object> =
   | ({ ok: true } & T)
   | { ok: false; code: string; message: string; details?: unknown };
 

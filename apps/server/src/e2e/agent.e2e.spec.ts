@@ -63,8 +63,8 @@ for (const engine of testEngines()) {
 
     it('applies a role config change live: onConfig runs, no reconnect', async () => {
       const { agent, id } = await onlineAgent();
-      const onlineLines = () => server.output.split('\n').filter((l) => l.includes('"agent online"') && l.includes(id)).length;
-      const helloCount = onlineLines();
+      const linkSince = (await server.api('GET', `/api/devices/${id}`)).body.connectedSince;
+      assert.ok(linkSince);
       const patch = await server.api('PATCH', `/api/devices/${id}`, { roles: { heartbeat_metrics: { enabled: false } } });
       assert.equal(patch.status, 200);
       await waitFor(async () => {
@@ -74,7 +74,7 @@ for (const engine of testEngines()) {
       await waitFor(async () => !('loadAvg1' in ((await device(id)).metrics ?? {})), 5000);
       await server.api('PATCH', `/api/devices/${id}`, { roles: { heartbeat_metrics: { enabled: true, includeLoad: true } } });
       await waitFor(async () => 'loadAvg1' in ((await device(id)).metrics ?? {}), 5000);
-      assert.equal(onlineLines(), helloCount, 'the agent did not reconnect');
+      assert.equal((await server.api('GET', `/api/devices/${id}`)).body.connectedSince, linkSince, 'the agent did not reconnect');
     });
 
     it('goes offline within seconds when the agent is killed, and back with its stored credentials', async () => {

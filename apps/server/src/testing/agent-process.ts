@@ -11,16 +11,22 @@ export class AgentProcess {
   process!: ChildProcess;
   output = '';
   readonly home: string;
+  private uidGid: [number, number] | undefined;
 
   constructor(private readonly serverUrl: string, home?: string) {
     this.home = home ?? mkdtempSync(join(tmpdir(), 'borealis-agent-'));
   }
 
-  start(enrollmentToken?: string, env: Record<string, string> = {}): this {
+  /** `uidGid` runs the agent as another user (root only), e.g. nobody to test missing rights. */
+  start(enrollmentToken?: string, env: Record<string, string> = {}, uidGid?: [number, number]): this {
+    if (uidGid) this.uidGid = uidGid;
     const args = [AGENT_CLI, 'run', '--server', this.serverUrl, '--home', this.home];
     if (enrollmentToken) args.push('--enrollment-token', enrollmentToken);
     this.output = '';
-    this.process = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, args, {
+      env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+      ...(this.uidGid ? { uid: this.uidGid[0], gid: this.uidGid[1] } : {}),
+    });
     this.process.stdout!.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
     this.process.stderr!.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
     return this;

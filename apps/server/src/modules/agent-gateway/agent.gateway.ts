@@ -6,6 +6,7 @@ import {
   parseMessage, roleStateSchema, type Ack,
 } from '@borealis/protocol';
 import { toAck } from '../../common/ack';
+import type { DeviceEntity } from '../devices/device.entity';
 import { DevicesService } from '../devices/devices.service';
 import { PresenceService } from '../devices/presence.service';
 import { AgentMetrics } from '../metrics/agent-metrics';
@@ -13,7 +14,8 @@ import { AgentJobsListener } from './agent-jobs.listener';
 
 interface AgentSocketData {
   deviceId: string;
-  helloDone: boolean;
+  /** The device row read at the handshake; hello uses it instead of reading again. */
+  device: DeviceEntity;
 }
 
 type AgentSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, AgentSocketData>;
@@ -68,7 +70,7 @@ export class AgentGateway implements OnGatewayInit<Namespace>, OnGatewayConnecti
     const gone = this.presence.detach(deviceId, socket);
     if (!gone) return; // a newer connection of the same agent replaced this one
     this.metrics.connected.set(this.presence.connectedCount);
-    this.devices.markOffline(deviceId, new Date(gone.lastHeartbeatAt), 'disconnected').catch((error: unknown) =>
+    this.devices.markOffline(deviceId, gone.hostname, new Date(gone.lastHeartbeatAt), 'disconnected').catch((error: unknown) =>
       this.logger.error({ err: error, deviceId }, 'could not mark device offline'));
   }
 
@@ -88,7 +90,7 @@ export class AgentGateway implements OnGatewayInit<Namespace>, OnGatewayConnecti
       this.logger.warn({ agentId: typeof agentId === 'string' ? agentId.slice(0, 64) : undefined, ip: socket.handshake.address }, 'agent refused');
       return new Error(HandshakeErrors.unauthorized);
     }
-    socket.data = { deviceId: device.id, helloDone: false };
+    socket.data = { deviceId: device.id, device };
     return undefined;
   }
 
@@ -97,16 +99,21 @@ export class AgentGateway implements OnGatewayInit<Namespace>, OnGatewayConnecti
     if (!parsed.ok) return this.reject(socket, AgentEvents.hello, parsed, ack);
     const deviceId = socket.data.deviceId;
     try {
-      const replaced = this.presence.attach(deviceId, socket);
+      const replaced = this.presence.attach(deviceId, socket, socket.data.device);
       if (replaced) {
         this.logger.warn({ deviceId }, 'a newer connection replaced the previous one');
         replaced.emit(ServerEvents.sessionReplaced, {});
         replaced.disconnect(true);
       }
-      const config = await this.devices.recordHello(deviceId, parsed.value);
-      socket.data.helloDone = true;
+      const { config, roles } = await this.devices.recordHello(socket.data.device, parsed.value);
+      const live = this.presence.get(deviceId);
+      if (live?.link === socket) {
+        live.roles = roles;
+        live.hostname = parsed.value.hostname;
+      }
       this.metrics.connected.set(this.presence.connectedCount);
-      this.logger.log({ deviceId, hostname: parsed.value.hostname, agentVersion: parsed.value.agentVersion }, 'agent online');
+      // Debug, not info: a restarted server sees thousands of these in seconds; a periodic summary says how many.
+      this.logger.debug({ deviceId, hostname: parsed.value.hostname, agentVersion: parsed.value.agentVersion }, 'agent online');
       ack?.({ ok: true, deviceId, serverTime: Date.now(), ...config });
       this.jobs.deviceReady(deviceId);
     } catch (error) {
@@ -130,8 +137,13 @@ export class AgentGateway implements OnGatewayInit<Namespace>, OnGatewayConnecti
   private async onRoleState(socket: AgentSocket, payload: unknown, ack?: AckFn): Promise<void> {
     const parsed = parseMessage(roleStateSchema, payload);
     if (!parsed.ok) return this.reject(socket, AgentEvents.roleState, parsed, ack);
+    const live = this.presence.get(socket.data.deviceId);
+    if (!live || live.link !== socket) {
+      ack?.({ ok: false, code: 'hello_required', message: 'send agent.hello first' });
+      return;
+    }
     try {
-      await this.devices.recordRoleState(socket.data.deviceId, parsed.value);
+      live.roles = await this.devices.recordRoleState(socket.data.deviceId, live.roles, parsed.value);
       ack?.({ ok: true });
     } catch (error) {
       this.logger.error({ err: error, deviceId: socket.data.deviceId }, 'role state not recorded');

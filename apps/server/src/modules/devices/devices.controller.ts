@@ -78,6 +78,7 @@ export class DevicesController {
       roleConfig: device.roleConfig,
       configRevision: device.configRevision,
       metrics: live?.metrics,
+      connectedSince: live ? new Date(live.connectedAt).toISOString() : undefined,
     };
   }
 }

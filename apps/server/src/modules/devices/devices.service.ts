@@ -31,6 +31,8 @@ export interface DevicePatch {
 @Injectable()
 export class DevicesService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Devices');
+  /** Latest config revision per device changed since start; tells recordHello its snapshot is stale. */
+  private readonly revisionHints = new Map<string, number>();
 
   constructor(
     @InjectRepository(DeviceEntity) private readonly devices: Repository<DeviceEntity>,
@@ -59,9 +61,15 @@ export class DevicesService implements OnApplicationBootstrap {
     return device && secretMatches(secret, device.secretHash) ? device : undefined;
   }
 
-  /** Records what the agent says about itself and marks it online; returns the config it must apply. */
-  async recordHello(deviceId: string, hello: HelloMessage): Promise<ConfigUpdateMessage> {
-    const device = await this.getActive(deviceId);
+  /**
+   * Records what the agent says about itself and marks it online; returns the config it must
+   * apply. `snapshot` is the row read at the handshake, so a connect costs one read and one
+   * write; it is re-read only if an operator changed the config since (see `revisionHints`).
+   */
+  async recordHello(snapshot: DeviceEntity, hello: HelloMessage): Promise<{ config: ConfigUpdateMessage; roles: DeviceRole[] }> {
+    const deviceId = snapshot.id;
+    const hint = this.revisionHints.get(deviceId);
+    const device = hint !== undefined && hint > snapshot.configRevision ? await this.getActive(deviceId) : snapshot;
     const now = this.clock.now();
     const previous = new Map(device.roles.map((role) => [role.name, role]));
     const roles: DeviceRole[] = hello.roles.map((role) => ({
@@ -75,24 +83,24 @@ export class DevicesService implements OnApplicationBootstrap {
       agentVersion: hello.agentVersion, roles, online: true, lastSeen: now,
     });
     this.events.emit('online', { deviceId, hostname: hello.hostname, at: now.toISOString() });
-    return this.configFor(device);
+    return { config: this.configFor(device), roles };
   }
 
-  async recordRoleState(deviceId: string, state: RoleStateMessage): Promise<void> {
-    const device = await this.getActive(deviceId);
+  /** Merges a role.state report into the roles the live link holds and stores them; returns the new list. */
+  async recordRoleState(deviceId: string, current: DeviceRole[], state: RoleStateMessage): Promise<DeviceRole[]> {
     const reported = new Map(state.roles.map((role) => [role.name, role]));
-    const roles = device.roles.map((role) => {
+    const roles = current.map((role) => {
       const update = reported.get(role.name);
       return update ? { ...role, status: update.status, configRevision: update.configRevision, error: update.error } : role;
     });
     await this.devices.update({ id: deviceId }, { roles });
     this.events.emit('updated', { deviceId });
+    return roles;
   }
 
-  async markOffline(deviceId: string, lastSeen: Date, reason: string): Promise<void> {
+  async markOffline(deviceId: string, hostname: string, lastSeen: Date, reason: string): Promise<void> {
     await this.devices.update({ id: deviceId }, { online: false, lastSeen });
-    const device = await this.devices.findOneBy({ id: deviceId });
-    this.events.emit('offline', { deviceId, hostname: device?.hostname ?? '', at: lastSeen.toISOString(), reason });
+    this.events.emit('offline', { deviceId, hostname, at: lastSeen.toISOString(), reason });
   }
 
   list(query: DeviceQuery): Promise<{ items: DeviceEntity[]; total: number }> {
@@ -145,7 +153,12 @@ export class DevicesService implements OnApplicationBootstrap {
     await this.audit.record({ type: 'token', principal: by }, {
       action: 'device.update', targetType: 'device', targetId: id, details: { ...patch },
     });
-    if (patch.roles) this.pushConfig(updated);
+    if (patch.roles) {
+      // Set before the live check: a hello racing with this change either sees the link
+      // (and gets the push) or sees the hint (and re-reads the config).
+      this.revisionHints.set(id, updated.configRevision);
+      this.pushConfig(updated);
+    }
     this.events.emit('updated', { deviceId: id });
     return updated;
   }

@@ -19,6 +19,8 @@ class RecordingWriter {
   }
 }
 
+const DEVICE = { hostname: 'h', roles: [] };
+
 function link(id: string): AgentLink & { closed: boolean } {
   return { id, closed: false, emit: () => true, disconnect() { this.closed = true; } };
 }
@@ -34,7 +36,7 @@ describe('PresenceService (fake clock and writer)', () => {
     const writer = new RecordingWriter();
     const service = presence(clock, writer);
     const a = link('a');
-    service.attach('dev-a', a);
+    service.attach('dev-a', a, DEVICE);
     for (let i = 0; i < 5; i++) {
       clock.t += 1000;
       assert.equal(service.heartbeat('dev-a', a, { cpuPct: i }), true);
@@ -51,7 +53,7 @@ describe('PresenceService (fake clock and writer)', () => {
     const writer = new RecordingWriter();
     const service = presence(clock, writer);
     const a = link('a');
-    service.attach('dev-a', a);
+    service.attach('dev-a', a, DEVICE);
     service.heartbeat('dev-a', a, {});
     writer.failNext = true;
     await service.flush();
@@ -64,8 +66,8 @@ describe('PresenceService (fake clock and writer)', () => {
     const service = presence(new ManualClock(), new RecordingWriter());
     const old = link('old');
     const fresh = link('fresh');
-    service.attach('dev', old);
-    assert.equal(service.attach('dev', fresh), old);
+    service.attach('dev', old, DEVICE);
+    assert.equal(service.attach('dev', fresh, DEVICE), old);
     assert.equal(service.heartbeat('dev', old, {}), false);
     assert.equal(service.detach('dev', old), undefined, 'the old link closing does not end the session');
     assert.equal(service.connectedCount, 1);
@@ -78,8 +80,8 @@ describe('PresenceService (fake clock and writer)', () => {
     const service = presence(clock, new RecordingWriter());
     const quiet = link('quiet');
     const chatty = link('chatty');
-    service.attach('quiet', quiet);
-    service.attach('chatty', chatty);
+    service.attach('quiet', quiet, DEVICE);
+    service.attach('chatty', chatty, DEVICE);
     clock.t += 64_000;
     service.heartbeat('chatty', chatty, {});
     (service as unknown as { sweep(): void }).sweep();

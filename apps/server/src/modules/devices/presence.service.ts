@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { SERVER_CONFIG, type ServerConfig } from '../../config/config';
+import type { DeviceRole } from './device.entity';
 import { LastSeenWriter } from './last-seen.writer';
 
 /** The part of a live agent socket presence needs; the gateway passes its Socket.IO socket. */
@@ -12,6 +13,9 @@ export interface AgentLink {
 
 export interface LiveAgent {
   link: AgentLink;
+  hostname: string;
+  /** The roles as last reported, so a role.state report needs no database read. */
+  roles: DeviceRole[];
   connectedAt: number;
   lastHeartbeatAt: number;
   heartbeats: number;
@@ -32,7 +36,10 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   private pendingLastSeen = new Map<string, number>();
   private flushTimer?: NodeJS.Timeout;
   private sweepTimer?: NodeJS.Timeout;
+  private summaryTimer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
+  private connects = 0;
+  private disconnects = 0;
   heartbeatsTotal = 0;
 
   constructor(
@@ -45,11 +52,22 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     this.flushTimer = setInterval(() => void this.flush(), this.config.lastSeenFlushMs);
     const sweepEvery = Math.max(50, Math.min(5000, this.config.heartbeatGraceMs / 4));
     this.sweepTimer = setInterval(() => this.sweep(), sweepEvery);
+    // Per-agent connects log at debug level; this line tells operators what happened at info.
+    this.summaryTimer = setInterval(() => this.logSummary(), 60_000);
+    this.summaryTimer.unref();
+  }
+
+  private logSummary(): void {
+    if (this.connects === 0 && this.disconnects === 0) return;
+    this.logger.log({ connected: this.live.size, connects: this.connects, disconnects: this.disconnects }, 'agent links in the last minute');
+    this.connects = 0;
+    this.disconnects = 0;
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.flushTimer);
     clearInterval(this.sweepTimer);
+    clearInterval(this.summaryTimer);
     await this.flush();
   }
 
@@ -62,10 +80,13 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Registers a link as the device's current one; returns the link it replaced, if any. */
-  attach(deviceId: string, link: AgentLink): AgentLink | undefined {
+  attach(deviceId: string, link: AgentLink, device: { hostname: string; roles: DeviceRole[] }): AgentLink | undefined {
     const previous = this.live.get(deviceId);
     const now = this.clock.now().getTime();
-    this.live.set(deviceId, { link, connectedAt: now, lastHeartbeatAt: now, heartbeats: 0, metrics: {} });
+    this.connects++;
+    this.live.set(deviceId, {
+      link, hostname: device.hostname, roles: device.roles, connectedAt: now, lastHeartbeatAt: now, heartbeats: 0, metrics: {},
+    });
     return previous && previous.link !== link ? previous.link : undefined;
   }
 
@@ -74,6 +95,7 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     const current = this.live.get(deviceId);
     if (!current || current.link !== link) return undefined;
     this.live.delete(deviceId);
+    this.disconnects++;
     this.pendingLastSeen.delete(deviceId);
     return current;
   }

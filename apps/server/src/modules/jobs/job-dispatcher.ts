@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { JobEvents as JobProtocol, type JobDispatchMessage } from '@borealis/protocol';
 import { Clock } from '../../common/clock';
 import { SERVER_CONFIG, type ServerConfig } from '../../config/config';
@@ -12,8 +12,13 @@ import { RunStore, type DispatchableRun } from './run.store';
  * and the agent ignores a run id it already knows — so nothing is lost or run twice.
  */
 @Injectable()
-export class JobDispatcher {
+export class JobDispatcher implements OnModuleInit {
   private readonly logger = new Logger('JobDispatcher');
+  /**
+   * Devices that may have open runs (a superset): a reconnecting device outside it has
+   * nothing pending, so a server restart with 20,000 returning agents costs no run queries.
+   */
+  private readonly mayHaveOpenRuns = new Set<string>();
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
@@ -22,6 +27,14 @@ export class JobDispatcher {
     private readonly events: JobEvents,
     private readonly clock: Clock,
   ) {}
+
+  async onModuleInit(): Promise<void> {
+    for (const deviceId of await this.store.devicesWithOpenRuns()) this.mayHaveOpenRuns.add(deviceId);
+  }
+
+  noteOpenRuns(deviceIds: Iterable<string>): void {
+    for (const deviceId of deviceIds) this.mayHaveOpenRuns.add(deviceId);
+  }
 
   /** Lease of a dispatched run: its timeout plus a grace for the agent to report. */
   leaseFrom(start: Date, timeoutSeconds: number): Date {
@@ -54,7 +67,12 @@ export class JobDispatcher {
 
   /** A device said hello: send what it should be running, and cancels it missed. */
   async deviceReady(deviceId: string): Promise<void> {
+    if (!this.mayHaveOpenRuns.has(deviceId)) return;
     const pending = await this.store.pendingForDevice(deviceId, this.clock.now());
+    if (pending.length === 0) {
+      this.mayHaveOpenRuns.delete(deviceId);
+      return;
+    }
     const link = this.presence.get(deviceId)?.link;
     for (const run of pending.filter((r) => r.status === 'running' && r.cancelled)) {
       link?.emit(JobProtocol.cancel, { runId: run.id });

@@ -72,6 +72,7 @@ export class JobsService {
       details: { role: job.role, target: input.target, runs: runs.length, timeoutSeconds: job.timeoutSeconds, payloadBytes: JSON.stringify(input.payload).length },
     });
     for (const run of runs) this.reports.remember(run.id, { jobId: job.id, deviceId: run.deviceId });
+    this.dispatcher.noteOpenRuns(deviceIds);
     const dispatched = await this.dispatcher.dispatch(runs.map((run) => ({
       id: run.id, jobId: job.id, deviceId: run.deviceId, status: 'queued', role: job.role, payload: job.payload,
       timeoutSeconds: job.timeoutSeconds, cancelled: false,

@@ -54,6 +54,12 @@ export class RunStore {
       }));
   }
 
+  async devicesWithOpenRuns(): Promise<string[]> {
+    const rows = await this.runs.createQueryBuilder('r').select('DISTINCT r.deviceId', 'deviceId')
+      .where('r.status IN (:...statuses)', { statuses: NOT_TERMINAL }).getRawMany<{ deviceId: string }>();
+    return rows.map((row) => row.deviceId);
+  }
+
   /** Sets fields on the given runs that are still in one of `from`; returns how many changed. */
   async transition(ids: readonly string[], from: readonly RunStatus[], set: Partial<RunEntity>): Promise<number> {
     let changed = 0;

@@ -21,6 +21,7 @@ export class DeviceDto {
   @ApiProperty() agentVersion!: string;
   @ApiProperty() online!: boolean;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastSeen!: string | null;
+  @ApiPropertyOptional({ format: 'date-time', description: 'when the current link was established (online devices)' }) connectedSince?: string;
   @ApiProperty({ format: 'date-time' }) enrolledAt!: string;
   @ApiProperty({ type: String, isArray: true }) tags!: string[];
   @ApiProperty({ type: DeviceRoleDto, isArray: true }) roles!: DeviceRoleDto[];
