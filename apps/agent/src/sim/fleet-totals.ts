@@ -26,14 +26,16 @@ export interface FleetInterval {
   latency: LatencySummary;
 }
 
+/** Values that are a point in time or a setting, not a count: the fleet-wide figure is the largest. */
+const MAX_KEYS = new Set<keyof WorkerCounters>(['serverHeartbeatMs', 'lastDispatchAt', 'lastResultAckAt']);
+
 export function sumCounters(all: Iterable<WorkerCounters>): WorkerCounters {
   const total = emptyCounters();
   for (const c of all) {
     for (const key of Object.keys(total) as (keyof WorkerCounters)[]) {
-      if (key === 'errors' || key === 'serverHeartbeatMs') continue;
-      total[key] += c[key];
+      if (key === 'errors') continue;
+      total[key] = MAX_KEYS.has(key) ? Math.max(total[key], c[key]) : total[key] + c[key];
     }
-    total.serverHeartbeatMs = Math.max(total.serverHeartbeatMs, c.serverHeartbeatMs);
     for (const [reason, n] of Object.entries(c.errors)) total.errors[reason] = (total.errors[reason] ?? 0) + n;
   }
   return total;

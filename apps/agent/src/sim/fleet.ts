@@ -19,6 +19,9 @@ export interface FleetOptions {
   heartbeatMsOverride?: number;
   ackTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Simulated run time of each dispatched job (default 0: answer at once, like `echo`). */
+  jobWorkMs?: number;
+  jobWorkJitterMs?: number;
   reportMs?: number;
   /** Distinct 127.0.0.x source addresses (loopback servers only); default one per 1,000 agents. */
   sourceAddresses?: number;
@@ -66,6 +69,8 @@ export class Fleet {
       heartbeatMsOverride: o.heartbeatMsOverride,
       ackTimeoutMs: o.ackTimeoutMs ?? 10_000,
       connectTimeoutMs: o.connectTimeoutMs ?? 20_000,
+      jobWorkMs: o.jobWorkMs ?? 0,
+      jobWorkJitterMs: o.jobWorkJitterMs ?? 0,
     };
     const addresses = sourceAddresses(o.serverUrl, o.sourceAddresses ?? Math.ceil(n / AGENTS_PER_SOURCE_ADDRESS));
     const perWorker = Math.ceil(n / processes);

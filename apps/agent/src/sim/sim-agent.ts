@@ -1,7 +1,7 @@
 /**
  * One simulated agent: a real protocol client (socket.io-client over websocket on `/agents`)
- * that says hello, heartbeats at the server-set interval with acks, answers `config.update`
- * and reconnects like the real agent. Everything it observes goes to a shared {@link AgentSink}
+ * that says hello, heartbeats at the server-set interval with acks, answers `config.update`,
+ * runs dispatched jobs ({@link SimJobs}) and reconnects like the real agent. Everything it observes goes to a shared {@link AgentSink}
  * so one worker aggregates thousands of clients without per-client objects in the report.
  */
 import { Manager, type ManagerOptions, type Socket } from 'socket.io-client';
@@ -23,6 +23,7 @@ import {
   type RoleStateMessage,
 } from '@borealis/protocol';
 import { backoffDelayMs, capDelayMs } from './backoff';
+import { SimJobs } from './sim-jobs';
 import type { AgentCredential, ClientSettings, PlainAck, WorkerCounters } from './sim-types';
 import type { LatencyHistogram } from './latency-histogram';
 
@@ -43,6 +44,8 @@ const DEFAULT_INTERVAL_MS = 30_000;
 
 export class SimAgent {
   private readonly socket: Socket;
+  /** Runs this agent was dispatched; public so a spec can compare them with what the server stored. */
+  readonly jobs: SimJobs;
   private attempt = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -79,6 +82,11 @@ export class SimAgent {
     this.socket.on('disconnect', (reason) => this.onDisconnect(reason));
     this.socket.on('connect_error', (err: Error) => this.onConnectError(err));
     this.socket.on(ServerEvents.configUpdate, (msg: unknown, ack?: (a: PlainAck) => void) => this.onConfigUpdate(msg, ack));
+    this.jobs = new SimJobs(this.socket, settings, sink);
+  }
+
+  get agentId(): string {
+    return this.credential.agentId;
   }
 
   start(): void {
@@ -88,6 +96,7 @@ export class SimAgent {
 
   stop(): void {
     this.stopped = true;
+    this.jobs.stop();
     clearTimeout(this.heartbeatTimer);
     clearTimeout(this.reconnectTimer);
     this.socket.disconnect();
@@ -123,6 +132,7 @@ export class SimAgent {
       this.attempt = 0;
       this.applyConfig(ack);
       this.sendRoleState(ack.revision, ack.roles);
+      this.jobs.setOnline();
       // Random phase: a fleet that connected in a burst must not heartbeat in a burst.
       this.scheduleHeartbeat(Math.random() * this.intervalMs);
     });
@@ -140,6 +150,7 @@ export class SimAgent {
     c.open--;
     if (this.online) c.online--;
     this.online = false;
+    this.jobs.setOffline();
     clearTimeout(this.heartbeatTimer);
     if (this.stopped) return;
     c.disconnects++;

@@ -22,6 +22,10 @@ export interface ClientSettings {
   ackTimeoutMs: number;
   /** Socket.IO connect (handshake) timeout. */
   connectTimeoutMs: number;
+  /** Simulated run time of a dispatched job between `run.started` and `run.result`. */
+  jobWorkMs: number;
+  /** Extra random run time in [0, jobWorkJitterMs), so a fleet's results do not finish in lockstep. */
+  jobWorkJitterMs: number;
 }
 
 export interface WorkerAssignment {
@@ -53,6 +57,29 @@ export interface WorkerCounters {
   configUpdates: number;
   /** Last server-set heartbeat interval seen in a hello ack or config.update. */
   serverHeartbeatMs: number;
+  /** Valid `job.dispatch` messages received, re-dispatches included. */
+  jobDispatches: number;
+  /** Dispatches of a run id this agent already knew: acked `accepted:false`, not run again. */
+  jobDispatchDuplicates: number;
+  /** Distinct runs this agent executed. */
+  runsStarted: number;
+  runStartedAcked: number;
+  /** Every `run.result` emit, first sends and resends alike. */
+  runResultsSent: number;
+  /** Emits of a result that had been sent before (after a reconnect, a refusal or a timeout). */
+  runResultsResent: number;
+  /** Results the server stored with this send (`{ok:true}`). */
+  runResultsAcked: number;
+  /** Results the server already had (`{ok:true, duplicate:true}`): a resend whose earlier ack was lost. */
+  runResultsDuplicateAcked: number;
+  runResultsRefused: number;
+  runResultsTimedOut: number;
+  /** Results produced and not yet acknowledged (a gauge). */
+  runResultsPending: number;
+  /** Epoch ms of the last dispatch received; 0 if none. Summed fleet-wide as a maximum. */
+  lastDispatchAt: number;
+  /** Epoch ms of the last result ack (stored or duplicate); 0 if none. Summed as a maximum. */
+  lastResultAckAt: number;
   /** Error reasons (connect_error messages, ack codes, disconnect reasons) and their counts. */
   errors: Record<string, number>;
 }
@@ -90,6 +117,19 @@ export function emptyCounters(): WorkerCounters {
     connectErrors: 0,
     configUpdates: 0,
     serverHeartbeatMs: 0,
+    jobDispatches: 0,
+    jobDispatchDuplicates: 0,
+    runsStarted: 0,
+    runStartedAcked: 0,
+    runResultsSent: 0,
+    runResultsResent: 0,
+    runResultsAcked: 0,
+    runResultsDuplicateAcked: 0,
+    runResultsRefused: 0,
+    runResultsTimedOut: 0,
+    runResultsPending: 0,
+    lastDispatchAt: 0,
+    lastResultAckAt: 0,
     errors: {},
   };
 }
