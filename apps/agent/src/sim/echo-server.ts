@@ -1,13 +1,15 @@
 /**
  * Bare Socket.IO echo server: the same transport settings as the real server, a handshake
- * that accepts anyone, and constant acks. It is the baseline the heartbeat benchmark divides
- * by (what Socket.IO itself costs), and the peer the simulator's own test runs against.
+ * that accepts anyone, and constant acks. It is the baseline the heartbeat and fan-out
+ * benchmarks divide by (what Socket.IO itself costs), and the peer the simulator's own test
+ * runs against. Jobs: see {@link EchoFanout} (`POST /fanout`, `GET /fanout/:id`).
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { AGENTS_NAMESPACE, AgentEvents, type HeartbeatAck, type HelloAck } from '@borealis/protocol';
 import type { PlainAck } from './sim-types';
+import { EchoFanout } from './echo-fanout';
 
 export interface EchoServerOptions {
   port: number;
@@ -34,7 +36,12 @@ export interface RunningEchoServer {
 
 export async function startEchoServer(partial: Partial<EchoServerOptions> = {}): Promise<RunningEchoServer> {
   const o = { ...ECHO_DEFAULTS, ...partial };
-  const http: HttpServer = createServer();
+  // The request handler must exist before Socket.IO attaches: it keeps it for non-Socket.IO paths.
+  let fanout: EchoFanout | undefined;
+  const http: HttpServer = createServer((req, res) => {
+    if (fanout?.handle(req, res)) return;
+    res.writeHead(404).end();
+  });
   const io = new Server(http, {
     transports: ['websocket'],
     perMessageDeflate: false,
@@ -44,6 +51,7 @@ export async function startEchoServer(partial: Partial<EchoServerOptions> = {}):
     pingTimeout: o.pingTimeoutMs,
   });
   const agents = io.of(AGENTS_NAMESPACE);
+  fanout = new EchoFanout(agents);
   agents.on('connection', (socket) => {
     const auth = socket.handshake.auth as { agentId?: unknown };
     const deviceId = typeof auth.agentId === 'string' ? auth.agentId : socket.id;
@@ -54,6 +62,7 @@ export async function startEchoServer(partial: Partial<EchoServerOptions> = {}):
       ack?.({ ok: true, serverTime: Date.now() });
     });
     socket.on(AgentEvents.roleState, (_msg: unknown, ack?: (a: PlainAck) => void) => ack?.({ ok: true }));
+    fanout?.attach(socket);
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
