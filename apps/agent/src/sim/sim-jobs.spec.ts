@@ -10,16 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Server, type Socket as ServerSocket } from 'socket.io';
 import { AGENTS_NAMESPACE, AgentEvents, JobEvents, type JobDispatchMessage, type RunResultMessage } from '@borealis/protocol';
-import { LatencyHistogram } from './latency-histogram';
-import { SimAgent, type AgentSink } from './sim-agent';
+import { CountingSink } from './counting-sink';
+import { SimAgent } from './sim-agent';
 import { FIXED_OUTPUT, simulatedStdout } from './sim-output';
-import { emptyCounters } from './sim-types';
 import { fakeCredentials } from './fleet-credentials';
-
-function sink(): AgentSink & { errors: string[] } {
-  const errors: string[] = [];
-  return { counters: emptyCounters(), latency: new LatencyHistogram(), errors, error: (r) => void errors.push(r), firstAttemptSettled: () => undefined };
-}
 
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -60,7 +54,7 @@ test('a run is executed once, its result resent after reconnect until acked, re-
     });
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  const s = sink();
+  const s = new CountingSink();
   const agent = new SimAgent(fakeCredentials(1)[0], {
     serverUrl: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, ackTimeoutMs: 5_000, connectTimeoutMs: 5_000, jobWorkMs: 50, jobWorkJitterMs: 0,
   }, s);

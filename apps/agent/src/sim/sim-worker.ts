@@ -5,11 +5,10 @@
  * delta to the parent at a fixed cadence.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { LatencyHistogram } from './latency-histogram';
-import { SimAgent, type AgentSink } from './sim-agent';
-import { emptyCounters, type ParentToWorker, type WorkerAssignment, type WorkerToParent } from './sim-types';
+import { SimAgent } from './sim-agent';
+import { type ParentToWorker, type WorkerAssignment, type WorkerToParent } from './sim-types';
+import { CountingSink } from './counting-sink';
 
-const MAX_ERROR_KINDS = 64;
 const RAMP_TICK_MS = 20;
 /**
  * Connection attempts of one worker still waiting for their first outcome. Past this the ramp
@@ -18,24 +17,7 @@ const RAMP_TICK_MS = 20;
  */
 const MAX_FIRST_ATTEMPTS_IN_FLIGHT = 64;
 
-class WorkerSink implements AgentSink {
-  readonly counters = emptyCounters();
-  readonly latency = new LatencyHistogram();
-  settledFirstAttempts = 0;
-
-  firstAttemptSettled(): void {
-    this.settledFirstAttempts++;
-  }
-
-  error(reason: string): void {
-    const errors = this.counters.errors;
-    // Bounded: a server that puts ids in its error messages must not grow the report forever.
-    const key = reason in errors || Object.keys(errors).length < MAX_ERROR_KINDS ? reason : 'other';
-    errors[key] = (errors[key] ?? 0) + 1;
-  }
-}
-
-const sink = new WorkerSink();
+const sink = new CountingSink();
 const agents: SimAgent[] = [];
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 let assignment: WorkerAssignment | undefined;
