@@ -4,6 +4,7 @@ import { createServiceLogger } from '@borealis/logging';
 import { Agent } from '../agent';
 import { ConfigError, loadAgentConfig, type ConfigFlags } from '../config/agent-config';
 import { PidFile } from '../home/pid-file';
+import { EXIT_UNHEALTHY, SelfSupervision } from '../supervision/self-supervision';
 
 /** systemd and the Windows service manager kill after ~5-10 s; finish well before. */
 const FORCE_EXIT_MS = 4_500;
@@ -34,6 +35,8 @@ export async function runCommand(flags: ConfigFlags): Promise<void> {
 
   const service = await createServiceLogger({ service: 'Agent', dir: join(config.home, 'Logs'), level: config.logLevel, stdout: true });
   const logger = service.logger;
+  const supervision = new SelfSupervision(config.supervision, config.home, logger);
+  const { delayMs: startDelayMs } = supervision.recordStart();
   const agent = new Agent({
     serverUrl: config.serverUrl,
     home: config.home,
@@ -54,6 +57,7 @@ export async function runCommand(flags: ConfigFlags): Promise<void> {
     }, FORCE_EXIT_MS);
     force.unref();
     logger.info({ reason }, 'stopping agent');
+    supervision.stop();
     try {
       await agent.stop();
     } catch (err) {
@@ -86,5 +90,11 @@ export async function runCommand(flags: ConfigFlags): Promise<void> {
     logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled promise rejection');
   });
 
+  if (startDelayMs > 0) {
+    // Kept referenced: the process must wait, not exit; a signal still stops it meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, startDelayMs));
+    if (exiting) return;
+  }
   await agent.start();
+  supervision.startMonitor(() => void shutdown(EXIT_UNHEALTHY, 'unhealthy'));
 }

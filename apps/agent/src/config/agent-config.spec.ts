@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadAgentConfig, resolveHome } from './agent-config';
+import { DEFAULT_SUPERVISION } from '../supervision/supervision-config';
 
 describe('loadAgentConfig', () => {
   let cwd: string;
@@ -30,13 +31,13 @@ describe('loadAgentConfig', () => {
     const env = { BOREALIS_AGENT_HOME: home, BOREALIS_SERVER_URL: 'http://env.example', BOREALIS_LOG_LEVEL: 'warn' };
     const fromEnv = loadAgentConfig({ env, cwd });
     assert.deepEqual({ ...fromEnv }, {
-      home, serverUrl: 'http://env.example', logLevel: 'warn', enrollmentToken: 'file-token',
+      home, serverUrl: 'http://env.example', logLevel: 'warn', enrollmentToken: 'file-token', supervision: DEFAULT_SUPERVISION,
     });
     const fromFlags = loadAgentConfig({
       env, cwd, flags: { server: 'https://flag.example/', logLevel: 'DEBUG', enrollmentToken: 'flag-token' },
     });
     assert.deepEqual({ ...fromFlags }, {
-      home, serverUrl: 'https://flag.example', logLevel: 'debug', enrollmentToken: 'flag-token',
+      home, serverUrl: 'https://flag.example', logLevel: 'debug', enrollmentToken: 'flag-token', supervision: DEFAULT_SUPERVISION,
     });
     const fromFile = loadAgentConfig({ env: { BOREALIS_AGENT_HOME: home }, cwd });
     assert.equal(fromFile.serverUrl, 'http://file.example');
@@ -72,6 +73,15 @@ describe('loadAgentConfig', () => {
   it('requires a server URL for run but not for status', () => {
     assert.throws(() => loadAgentConfig({ env: {}, cwd }), /server URL missing/);
     assert.equal(loadAgentConfig({ env: {}, cwd, requireServer: false }).serverUrl, '');
+  });
+
+  it('reads supervision settings from config.json and reports bad ones with the rest', () => {
+    writeFile({ supervision: { memoryCeilingMb: 300, checkIntervalSeconds: 2 } });
+    const config = loadAgentConfig({ flags: { home, server: 'http://a.example' }, env: {}, cwd });
+    assert.equal(config.supervision.memoryCeilingMb, 300);
+    assert.equal(config.supervision.checkIntervalMs, 2_000);
+    writeFile({ supervision: { memoryCeilingMb: 'lots' } });
+    assert.throws(() => loadAgentConfig({ flags: { home, server: 'http://a.example' }, env: {}, cwd }), /supervision.memoryCeilingMb/);
   });
 
   it('reports a broken config.json', () => {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { DEFAULT_SUPERVISION, parseSupervision, type SupervisionConfig } from '../supervision/supervision-config';
 
 /** The only place the agent reads environment variables. */
 export const ENV = {
@@ -22,6 +23,8 @@ export interface AgentConfig {
   /** Absolute path; everything the agent writes stays under it. */
   readonly home: string;
   readonly logLevel: LogLevel;
+  /** Self-supervision (`supervision` in config.json): lag and memory limits, crash-loop back-off. */
+  readonly supervision: SupervisionConfig;
 }
 
 /** Command-line values (commander options); undefined means "not given". */
@@ -90,11 +93,14 @@ export function loadAgentConfig(input: LoadConfigInput = {}): AgentConfig {
     problems.push(`log level "${level.value}" (from ${level.from}) must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const supervision = file.supervision === undefined ? DEFAULT_SUPERVISION : parseSupervision(file.supervision, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     serverUrl,
     home,
     logLevel: logLevel as LogLevel,
+    supervision,
     ...(token.value !== undefined ? { enrollmentToken: token.value } : {}),
   });
 }
