@@ -6,7 +6,7 @@ import {
   parseMessage, roleStateSchema, type Ack,
 } from '@borealis/protocol';
 import { toAck } from '../../common/ack';
-import type { DeviceEntity } from '../devices/device.entity';
+import type { DeviceLinkRow } from '../devices/device-link.repository';
 import { DevicesService } from '../devices/devices.service';
 import { PresenceService } from '../devices/presence.service';
 import { AgentMetrics } from '../metrics/agent-metrics';
@@ -15,7 +15,7 @@ import { AgentJobsListener } from './agent-jobs.listener';
 interface AgentSocketData {
   deviceId: string;
   /** The device row read at the handshake; hello uses it instead of reading again. */
-  device: DeviceEntity;
+  device: DeviceLinkRow;
 }
 
 type AgentSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, AgentSocketData>;

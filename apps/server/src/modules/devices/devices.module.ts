@@ -5,12 +5,13 @@ import { DeviceEntity } from './device.entity';
 import { DevicesController } from './devices.controller';
 import { DevicesService } from './devices.service';
 import { LastSeenWriter } from './last-seen.writer';
+import { DeviceLinkRepository } from './device-link.repository';
 import { PresenceService } from './presence.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([DeviceEntity]), AuditModule],
   controllers: [DevicesController],
-  providers: [DevicesService, PresenceService, LastSeenWriter],
+  providers: [DevicesService, PresenceService, LastSeenWriter, DeviceLinkRepository],
   exports: [DevicesService, PresenceService],
 })
 export class DevicesModule {}

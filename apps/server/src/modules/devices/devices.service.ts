@@ -12,6 +12,7 @@ import type { Principal } from '../auth/principal';
 import { DeviceEntity, type DeviceRole } from './device.entity';
 import { DeviceEvents } from './device-events';
 import { PresenceService } from './presence.service';
+import { DeviceLinkRepository, type DeviceLinkRow } from './device-link.repository';
 import { DeviceQuery, escapeLike, queryDevices } from './device.query';
 
 export interface NewDevice {
@@ -41,6 +42,7 @@ export class DevicesService implements OnApplicationBootstrap {
     private readonly events: DeviceEvents,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly links: DeviceLinkRepository,
   ) {}
 
   /** Nobody is connected to a process that just started: clear what a crash left behind. */
@@ -56,8 +58,8 @@ export class DevicesService implements OnApplicationBootstrap {
   }
 
   /** Handshake check: the agent exists, is not revoked and holds the right secret. */
-  async verifyAgent(agentId: string, secret: string): Promise<DeviceEntity | undefined> {
-    const device = await this.devices.findOneBy({ id: agentId, revokedAt: IsNull() });
+  async verifyAgent(agentId: string, secret: string): Promise<DeviceLinkRow | undefined> {
+    const device = await this.links.findActive(agentId);
     return device && secretMatches(secret, device.secretHash) ? device : undefined;
   }
 
@@ -66,10 +68,10 @@ export class DevicesService implements OnApplicationBootstrap {
    * apply. `snapshot` is the row read at the handshake, so a connect costs one read and one
    * write; it is re-read only if an operator changed the config since (see `revisionHints`).
    */
-  async recordHello(snapshot: DeviceEntity, hello: HelloMessage): Promise<{ config: ConfigUpdateMessage; roles: DeviceRole[] }> {
+  async recordHello(snapshot: DeviceLinkRow, hello: HelloMessage): Promise<{ config: ConfigUpdateMessage; roles: DeviceRole[] }> {
     const deviceId = snapshot.id;
     const hint = this.revisionHints.get(deviceId);
-    const device = hint !== undefined && hint > snapshot.configRevision ? await this.getActive(deviceId) : snapshot;
+    const device = hint !== undefined && hint > snapshot.configRevision ? (await this.links.findActive(deviceId)) ?? snapshot : snapshot;
     const now = this.clock.now();
     const previous = new Map(device.roles.map((role) => [role.name, role]));
     const roles: DeviceRole[] = hello.roles.map((role) => ({
@@ -78,9 +80,9 @@ export class DevicesService implements OnApplicationBootstrap {
       status: previous.get(role.name)?.status ?? 'unknown',
       configRevision: previous.get(role.name)?.configRevision ?? 0,
     }));
-    await this.devices.update({ id: deviceId }, {
+    await this.links.markOnline(deviceId, {
       hostname: hello.hostname, os: hello.os, osVersion: hello.osVersion, arch: hello.arch,
-      agentVersion: hello.agentVersion, roles, online: true, lastSeen: now,
+      agentVersion: hello.agentVersion, roles, lastSeen: now,
     });
     this.events.emit('online', { deviceId, hostname: hello.hostname, at: now.toISOString() });
     return { config: this.configFor(device), roles };
@@ -93,7 +95,7 @@ export class DevicesService implements OnApplicationBootstrap {
       const update = reported.get(role.name);
       return update ? { ...role, status: update.status, configRevision: update.configRevision, error: update.error } : role;
     });
-    await this.devices.update({ id: deviceId }, { roles });
+    await this.links.saveRoles(deviceId, roles);
     this.events.emit('updated', { deviceId });
     return roles;
   }
