@@ -108,12 +108,18 @@ describe('borealis-agent CLI process against the protocol stub server', () => {
     assert.match(result.stderr, /log level "chatty"/);
   });
 
-  it('install/repair/launch/remove exit 2 (not implemented yet); version prints the version', () => {
-    for (const command of ['install', 'repair', 'launch', 'remove']) {
-      const result = spawnSync(process.execPath, [CLI, command], { env: cleanEnv(), encoding: 'utf8' });
-      assert.equal(result.status, 2, command);
-      assert.match(result.stderr, /not implemented yet \(single-binary issue\)/);
-    }
+  it('service commands from source: install needs a binary, repair needs an install, remove of nothing is fine; version prints the version', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env: cleanEnv(), encoding: 'utf8' });
+    const install = run('install', '--server', 'http://127.0.0.1:9', '--home', join(dir, 'svc-home'));
+    assert.equal(install.status, 1);
+    assert.match(install.stderr, /no agent binary to install/);
+    assert.equal(existsSync(join(dir, 'svc-home')), false, 'a refused install leaves nothing behind');
+    const repair = run('repair', '--home', join(dir, 'svc-home'));
+    assert.equal(repair.status, 1);
+    assert.match(repair.stderr, /nothing installed in .* run install/);
+    const remove = run('remove', '--home', join(dir, 'svc-home'));
+    assert.equal(remove.status, 0, remove.stderr);
+    assert.match(remove.stdout, /nothing installed/);
     const version = spawnSync(process.execPath, [CLI, 'version'], { env: cleanEnv(), encoding: 'utf8' });
     assert.equal(version.status, 0);
     assert.match(version.stdout, /^borealis-agent 0\.1\.0 \(protocol 1/);

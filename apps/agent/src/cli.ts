@@ -2,10 +2,9 @@
 import { Command } from 'commander';
 import { PROTOCOL_VERSION } from '@borealis/protocol';
 import { runCommand } from './commands/run-command';
+import { registerServiceCommands } from './commands/service-commands';
 import { statusCommand } from './commands/status-command';
 import { AGENT_VERSION } from './platform';
-
-const NOT_YET = ['install', 'repair', 'launch', 'remove'] as const;
 
 /** The `borealis-agent` command line; exported so the single-binary entry can reuse it. */
 export function buildProgram(): Command {
@@ -40,17 +39,7 @@ export function buildProgram(): Command {
       process.stdout.write(`borealis-agent ${AGENT_VERSION} (protocol ${PROTOCOL_VERSION}, node ${process.version})\n`);
     });
 
-  for (const name of NOT_YET) {
-    program
-      .command(name)
-      .description('service management (not implemented yet)')
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .action(() => {
-        process.stderr.write(`borealis-agent ${name}: not implemented yet (single-binary issue)\n`);
-        process.exitCode = 2;
-      });
-  }
+  registerServiceCommands(program);
   return program;
 }
 

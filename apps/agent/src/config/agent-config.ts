@@ -50,9 +50,12 @@ export class ConfigError extends Error {
   }
 }
 
-/** Home folder: flag > env > `<cwd>/.agent-home` (config.json lives inside it, so it cannot set it). */
-export function resolveHome(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  const raw = nonEmpty(flags.home) ?? nonEmpty(env[ENV.home]) ?? join(cwd, '.agent-home');
+/**
+ * Home folder: flag > env > `fallback` (install/remove/repair/launch: the install home) > `<cwd>/.agent-home`.
+ * config.json lives inside it, so it cannot set it.
+ */
+export function resolveHome(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), fallback?: string): string {
+  const raw = nonEmpty(flags.home) ?? nonEmpty(env[ENV.home]) ?? fallback ?? join(cwd, '.agent-home');
   return isAbsolute(raw) ? raw : resolve(cwd, raw);
 }
 

@@ -23,7 +23,7 @@ export class PidFile {
   /** The pid in the file if that process still exists (a stale file from a crash does not count). */
   runningPid(): number | undefined {
     const pid = this.read();
-    return pid !== undefined && isAlive(pid) ? pid : undefined;
+    return pid !== undefined && isProcessAlive(pid) ? pid : undefined;
   }
 
   /** Claims the home folder for this process; throws if another live agent holds it. */
@@ -42,11 +42,26 @@ export class PidFile {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** The process exists and is not a zombie; signal 0 checks existence without touching it. */
+export function isProcessAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0); // signal 0 checks existence without touching the process
-    return true;
+    process.kill(pid, 0);
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A launched agent outlives its launcher and is reparented to PID 1; when PID 1 is not an init
+ * (a container) it may never be reaped, and a zombie still answers signal 0. It is gone for us.
+ */
+function isZombie(pid: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
+  } catch {
+    return false;
   }
 }
