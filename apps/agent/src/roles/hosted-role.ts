@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RoleConfig, RoleStatus } from '@borealis/protocol';
 import type {
-  RoleAck, RoleAgentInfo, RoleContext, RoleDefinition, RoleEventHandler, RoleInstance,
+  RoleAck, RoleAgentInfo, RoleContext, RoleDefinition, RoleEventHandler, RoleInstance, RoleJob, RoleJobOutcome,
 } from '@borealis/roles';
 import { errorText, withTimeout } from './with-timeout';
 
@@ -15,6 +15,13 @@ export interface HostedRoleDeps {
   releaseEvent: (event: string, role: HostedRole) => void;
   /** Called when the role fails outside a config change (e.g. in collectMetrics), so the state is reported. */
   stateChanged: () => void;
+}
+
+/** A running role instance's job entry point, for the agent core's job runner. */
+export interface RoleJobTarget {
+  runJob(job: RoleJob): Promise<RoleJobOutcome>;
+  /** Aborted when this instance stops (role disabled, agent stopping): its runs end with it. */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -97,6 +104,14 @@ export class HostedRole {
       void this.fail(err, 'collectMetrics').then(() => this.deps.stateChanged());
       return undefined;
     }
+  }
+
+  /** Undefined unless the role is running and implements `runJob`. */
+  jobTarget(): RoleJobTarget | undefined {
+    const instance = this.instance;
+    const controller = this.controller;
+    if (this.status !== 'running' || !instance?.runJob || !controller) return undefined;
+    return { runJob: (job) => instance.runJob!(job), signal: controller.signal };
   }
 
   handlerFor(event: string): RoleEventHandler | undefined {

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { RoleConfig, RoleDescriptor, RoleStateMessage } from '@borealis/protocol';
 import type { RoleAck, RoleAgentInfo, RoleRegistry } from '@borealis/roles';
-import { HostedRole } from './hosted-role';
+import { HostedRole, type RoleJobTarget } from './hosted-role';
 import { errorText } from './with-timeout';
 
 export type RoleStateEntry = RoleStateMessage['roles'][number];
+export type { RoleJobTarget } from './hosted-role';
 
 export interface RoleHostOptions {
   registry: RoleRegistry;
@@ -118,6 +119,16 @@ export class RoleHost {
       this.options.logger.error({ role: role.name, event, err: errorText(err) }, 'role event handler failed');
       return { ok: false, code: 'role_error', message: errorText(err) };
     }
+  }
+
+  /**
+   * The running role's `runJob` for the job runner. Waits for config changes in progress first:
+   * the server dispatches right after the hello ack, while that config may still be starting the role.
+   */
+  async jobTarget(name: string): Promise<RoleJobTarget | undefined> {
+    await this.queue;
+    if (this.shutDown) return undefined;
+    return this.roles.find((r) => r.name === name)?.jobTarget();
   }
 
   /** Agent shutdown: every role's stopAll in parallel, each bounded by the hook timeout. */

@@ -33,7 +33,14 @@ export interface AgentSessionOptions {
   hooks: SessionHooks;
   /** Ack wait for hello, role.state and role emits. */
   ackTimeoutMs: number;
+  /**
+   * Server events the agent core answers itself (e.g. `job.dispatch`): never routed to roles,
+   * held until the hello config is applied, and answered with what the handler returns.
+   */
+  coreHandlers?: Readonly<Record<string, CoreEventHandler>>;
 }
+
+export type CoreEventHandler = (payload: unknown) => unknown;
 
 type AckFn = (response: unknown) => void;
 
@@ -49,10 +56,21 @@ export class AgentSession {
   private heartbeat: HeartbeatScheduler | undefined;
   private closed = false;
   private logger: Logger;
+  /** Resolves once hello's config is applied (or the session closes): core events wait for it. */
+  private readonly readyGate: Promise<void>;
+  private openGate: () => void = () => undefined;
 
   constructor(private readonly options: AgentSessionOptions) {
     this.logger = options.logger;
+    this.readyGate = new Promise((resolve) => (this.openGate = resolve));
     const { socket } = options;
+    const core = options.coreHandlers ?? {};
+    for (const [event, handler] of Object.entries(core)) {
+      socket.on(event, (...args: unknown[]) => {
+        const { payload, ack } = splitArgs(args);
+        void this.onCoreEvent(event, handler, payload, ack);
+      });
+    }
     socket.on(ServerEvents.configUpdate, (...args: unknown[]) => {
       const { payload, ack } = splitArgs(args);
       void this.onConfigUpdate(payload, ack);
@@ -62,7 +80,7 @@ export class AgentSession {
       this.options.hooks.replaced();
     });
     socket.onAny((event: string, ...args: unknown[]) => {
-      if (CORE_EVENTS.has(event)) return;
+      if (CORE_EVENTS.has(event) || Object.hasOwn(core, event)) return;
       const { payload, ack } = splitArgs(args);
       void this.onRoleEvent(event, payload, ack);
     });
@@ -99,12 +117,21 @@ export class AgentSession {
     await this.applyConfig(parsed.value);
     if (this.closed) return;
     this.heartbeat.start();
+    this.openGate();
     this.options.hooks.ready({ deviceId: a.deviceId, revision: parsed.value.revision });
   }
 
   close(): void {
     this.closed = true;
     this.heartbeat?.stop();
+    this.openGate(); // releases waiting core events; they see `closed` and stay unanswered
+  }
+
+  /** Fire and forget (no ack): false when the link is down, the message is then dropped. */
+  emit(event: string, payload: unknown): boolean {
+    if (this.closed || !this.options.socket.connected) return false;
+    this.options.socket.emit(event, payload);
+    return true;
   }
 
   /** Role -> server event with ack; never throws (offline, timeout and bad acks become `{ok:false}`). */
@@ -156,6 +183,23 @@ export class AgentSession {
     );
     this.sendRoleState(roles);
     this.options.hooks.configApplied({ revision: update.revision, heartbeatIntervalMs: update.heartbeatIntervalMs, roles });
+  }
+
+  /**
+   * Waits for the hello config: the server dispatches queued jobs right after its hello ack, and
+   * the roles that run them are only started once that config is applied.
+   */
+  private async onCoreEvent(event: string, handler: CoreEventHandler, payload: unknown, ack: AckFn | undefined): Promise<void> {
+    await this.readyGate;
+    if (this.closed) return;
+    let answer: unknown;
+    try {
+      answer = await handler(payload); // not inside `ack?.(...)`: without an ack its arguments would never run
+    } catch (err) {
+      this.logger.error({ event, err: (err as Error).message }, 'core event handler failed');
+      answer = { ok: false, code: 'internal_error', message: (err as Error).message };
+    }
+    ack?.(answer);
   }
 
   private async onRoleEvent(event: string, payload: unknown, ack: AckFn | undefined): Promise<void> {
