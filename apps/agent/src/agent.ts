@@ -2,12 +2,13 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { io, type Socket } from 'socket.io-client';
 import {
-  AGENTS_NAMESPACE, HandshakeErrors, PROTOCOL_VERSION, ServerEvents, type HelloMessage,
+  AGENTS_NAMESPACE, HandshakeErrors, JobEvents, PROTOCOL_VERSION, ServerEvents, type HelloMessage,
 } from '@borealis/protocol';
-import { roleRegistry, type RoleAgentInfo, type RoleRegistry } from '@borealis/roles';
+import { roleRegistry, type RoleAck, type RoleAgentInfo, type RoleRegistry } from '@borealis/roles';
 import { CredentialsProvider } from './enrollment/credentials-provider';
 import { EnrollmentClient, type FetchLike } from './enrollment/enrollment-client';
 import type { AgentCredentials } from './home/credentials-store';
+import { JobRunner, type JobRunnerTuning } from './jobs/job-runner';
 import { mergeHeartbeatMetrics } from './metrics/heartbeat-metrics';
 import { SystemMetricsSampler } from './metrics/system-metrics';
 import { localIdentity, type AgentIdentity } from './platform';
@@ -39,6 +40,8 @@ export interface AgentOptions {
   ackTimeoutMs?: number;
   /** Longest a role hook may run. */
   hookTimeoutMs?: number;
+  /** Job runner timings (output flush, stop grace, result retry...); tests shorten them. */
+  jobs?: Partial<JobRunnerTuning>;
 }
 
 export type AgentState = 'idle' | 'enrolling' | 'connecting' | 'online' | 'waiting' | 'stopping' | 'stopped';
@@ -80,6 +83,7 @@ export class Agent extends EventEmitter<AgentEventMap> {
   private readonly sampler = new SystemMetricsSampler();
   private readonly reconnect: ReconnectPolicy;
   readonly roles: RoleHost;
+  readonly jobs: JobRunner;
 
   constructor(private readonly options: AgentOptions) {
     super();
@@ -108,12 +112,21 @@ export class Agent extends EventEmitter<AgentEventMap> {
       registry: options.registry ?? roleRegistry,
       logger: this.logger,
       agent: () => this.roleAgentInfo(),
-      emit: (event, payload) =>
-        this.session?.emitWithAck(event, payload)
-        ?? Promise.resolve({ ok: false, code: 'offline', message: 'agent is not connected' }),
-      reservedEvents: Object.values(ServerEvents),
+      emit: (event, payload) => this.emitWithAck(event, payload),
+      reservedEvents: [...Object.values(ServerEvents), JobEvents.dispatch, JobEvents.cancel],
       ...(options.hookTimeoutMs !== undefined ? { hookTimeoutMs: options.hookTimeoutMs } : {}),
       onStateChange: (states) => this.session?.sendRoleState(states),
+    });
+    this.jobs = new JobRunner({
+      home: options.home,
+      logger: this.logger,
+      timers: this.timers,
+      roles: this.roles,
+      transport: {
+        emitWithAck: (event, payload) => this.emitWithAck(event, payload),
+        emit: (event, payload) => void this.session?.emit(event, payload),
+      },
+      ...(options.jobs ? { tuning: options.jobs } : {}),
     });
   }
 
@@ -142,12 +155,18 @@ export class Agent extends EventEmitter<AgentEventMap> {
     });
   }
 
-  /** Stops roles, then disconnects; idempotent. Bounded by the role hook timeout. */
+  /**
+   * Aborts running jobs and stops roles (in parallel, while still connected, so results and
+   * goodbyes can go out), then disconnects; idempotent. Bounded by the role hook timeout and
+   * the jobs' stop grace.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.setState('stopping');
       this.abort.abort(); // no reconnect, no backoff wait, cancels an enrollment in flight
-      await this.roles.stopAll(); // while still connected, so roles can say goodbye
+      const jobsStopped = this.jobs.stop(); // aborts runs at once; their results are journaled within the grace
+      await this.roles.stopAll(); // while still connected, so roles can say goodbye and results go out
+      await jobsStopped;
       this.endConnection?.({ kind: 'closed', reason: 'agent stopping' });
       await this.loop;
       this.setState('stopped');
@@ -157,6 +176,7 @@ export class Agent extends EventEmitter<AgentEventMap> {
   }
 
   private async run(): Promise<void> {
+    await this.jobs.load(); // before connecting: interrupted runs become results to send
     while (!this.abort.signal.aborted) {
       const credentials = await this.credentials.obtain();
       if (!credentials || this.abort.signal.aborted) return;
@@ -186,6 +206,7 @@ export class Agent extends EventEmitter<AgentEventMap> {
       const end = (outcome: ConnectOutcome): void => {
         if (ended) return;
         ended = true;
+        this.jobs.setOnline(false);
         this.session?.close();
         this.session = undefined;
         this.endConnection = undefined;
@@ -208,6 +229,10 @@ export class Agent extends EventEmitter<AgentEventMap> {
           timers: this.timers,
           metrics: () => this.heartbeatMetrics(),
           ackTimeoutMs: this.options.ackTimeoutMs ?? 10_000,
+          coreHandlers: {
+            [JobEvents.dispatch]: (payload) => this.jobs.dispatch(payload),
+            [JobEvents.cancel]: (payload) => this.jobs.cancel(payload),
+          },
           hooks: {
             ready: ({ deviceId, revision }) => {
               online = true;
@@ -215,6 +240,7 @@ export class Agent extends EventEmitter<AgentEventMap> {
               this.deviceIdValue = deviceId;
               this.setState('online');
               this.logger.info({ deviceId, agentId: credentials.agentId, revision }, 'connected');
+              this.jobs.setOnline(true); // resends every result still in the outbox
               this.emit('online', { deviceId, revision });
             },
             helloFailed: ({ code }) => end({ kind: 'helloFailed', code }),
@@ -262,6 +288,11 @@ export class Agent extends EventEmitter<AgentEventMap> {
         + 'Retrying near the backoff cap; restart with a new enrollment token to re-enroll.',
     );
     return decision;
+  }
+
+  private emitWithAck(event: string, payload: unknown): Promise<RoleAck> {
+    return this.session?.emitWithAck(event, payload)
+      ?? Promise.resolve({ ok: false, code: 'offline', message: 'agent is not connected' });
   }
 
   private hello(): HelloMessage {
