@@ -1,17 +1,19 @@
 /**
  * A minimal stand-in for the control plane, for agent tests only: the `/agents` Socket.IO
  * namespace and `POST /api/agents/enroll`, playing the server side of libs/protocol with knobs
- * to misbehave (stop acking heartbeats, forget an agent, restart). The real server's e2e
+ * to misbehave (stop acking heartbeats or results, forget an agent, restart). Jobs: it sends
+ * `job.dispatch`/`job.cancel` on request and records `run.*` messages; it keeps no run state. The real server's e2e
  * tests live with the server; this stub keeps the agent's tests fast and self-contained.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
 import {
-  AGENTS_NAMESPACE, AgentEvents, ENROLL_PATH, PROTOCOL_VERSION, ServerEvents, heartbeatSchema, helloSchema,
-  parseMessage, roleStateSchema, type ConfigUpdateMessage, type HeartbeatMessage, type HelloMessage,
-  type RoleStateMessage,
+  AGENTS_NAMESPACE, AgentEvents, ENROLL_PATH, JobEvents, PROTOCOL_VERSION, ServerEvents, heartbeatSchema, helloSchema,
+  parseMessage, roleStateSchema, runOutputSchema, runResultSchema, runStartedSchema, type ConfigUpdateMessage,
+  type HeartbeatMessage, type HelloMessage, type JobDispatchMessage, type RoleStateMessage, type RunOutputMessage,
+  type RunResultMessage, type RunStartedMessage,
 } from '@borealis/protocol';
 
 export interface StubRecord<T> {
@@ -37,6 +39,15 @@ export class ProtocolStubServer {
   /** When set, heartbeats are answered with this instead of `{ok:true, serverTime}`. */
   heartbeatAck: unknown = undefined;
   config: ConfigUpdateMessage = { revision: 1, heartbeatIntervalMs: 200, roles: {} };
+  readonly runStarts: StubRecord<RunStartedMessage>[] = [];
+  readonly runOutputs: StubRecord<RunOutputMessage>[] = [];
+  readonly runResults: StubRecord<RunResultMessage>[] = [];
+  /** Agent messages that failed the protocol schema (a correct agent sends none). */
+  readonly badMessages: { event: string; details: unknown }[] = [];
+  /** How `run.result` is answered; return undefined to leave it unanswered (the agent's ack times out). */
+  resultAck: (result: RunResultMessage) => unknown = () => ({ ok: true });
+  /** Runs right after the hello ack is sent, as the real server dispatches queued runs then. */
+  afterHello: ((socket: Socket) => void) | undefined;
   private http: HttpServer | undefined;
   private io: Server | undefined;
   private portValue = 0;
@@ -62,7 +73,11 @@ export class ProtocolStubServer {
 
   async start(port = this.portValue): Promise<void> {
     const http = createServer((req, res) => void this.onHttp(req, res));
-    const io = new Server(http, { transports: ['websocket'], perMessageDeflate: false, httpCompression: false, serveClient: false });
+    const io = new Server(http, {
+      transports: ['websocket'], perMessageDeflate: false, httpCompression: false, serveClient: false,
+      // A run.result may carry 2 x 1 MiB of output; the agent keeps a frame under 4 MiB (jobs/result-frame.ts).
+      maxHttpBufferSize: 5_000_000,
+    });
     const agents = io.of(AGENTS_NAMESPACE);
     agents.use((socket, next) => {
       const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
@@ -111,6 +126,48 @@ export class ProtocolStubServer {
     return Promise.all(this.sockets().map((s) => s.timeout(timeoutMs).emitWithAck(event, payload)));
   }
 
+  /** Sends `job.dispatch` (fresh run and job ids unless given) to every agent; resolves with the acks and the message sent. */
+  async dispatchJob(job: Partial<JobDispatchMessage> & { role: string }, timeoutMs = 2_000): Promise<{ message: JobDispatchMessage; acks: unknown[] }> {
+    const message: JobDispatchMessage = { runId: randomUUID(), jobId: randomUUID(), payload: {}, timeoutSeconds: 60, ...job };
+    return { message, acks: await this.send(JobEvents.dispatch, message, timeoutMs) };
+  }
+
+  resultsOf(runId: string): RunResultMessage[] {
+    return this.runResults.filter((r) => r.message.runId === runId).map((r) => r.message);
+  }
+
+  outputOf(runId: string, stream: RunOutputMessage['stream'] = 'stdout'): RunOutputMessage[] {
+    return this.runOutputs.filter((r) => r.message.runId === runId && r.message.stream === stream).map((r) => r.message);
+  }
+
+  private onJobEvents(socket: Socket, record: <T>(list: StubRecord<T>[], message: T) => void): void {
+    const bad = (event: string, details: unknown): void => void this.badMessages.push({ event, details });
+    socket.on(JobEvents.started, (payload: unknown, ack?: (a: unknown) => void) => {
+      const parsed = parseMessage(runStartedSchema, payload);
+      if (!parsed.ok) {
+        bad(JobEvents.started, parsed.details);
+        return ack?.(parsed);
+      }
+      record(this.runStarts, parsed.value);
+      ack?.({ ok: true });
+    });
+    socket.on(JobEvents.output, (payload: unknown) => {
+      const parsed = parseMessage(runOutputSchema, payload);
+      if (!parsed.ok) return bad(JobEvents.output, parsed.details);
+      record(this.runOutputs, parsed.value);
+    });
+    socket.on(JobEvents.result, (payload: unknown, ack?: (a: unknown) => void) => {
+      const parsed = parseMessage(runResultSchema, payload);
+      if (!parsed.ok) {
+        bad(JobEvents.result, parsed.details);
+        return ack?.(parsed);
+      }
+      record(this.runResults, parsed.value);
+      const answer = this.resultAck(parsed.value);
+      if (answer !== undefined) ack?.(answer);
+    });
+  }
+
   private onConnection(socket: Socket): void {
     const agentId = (socket.data as { agentId: string }).agentId;
     const record = <T>(list: StubRecord<T>[], message: T): void => void list.push({ agentId, message, at: Date.now() });
@@ -119,6 +176,7 @@ export class ProtocolStubServer {
       if (!parsed.ok) return ack?.(parsed);
       record(this.hellos, parsed.value);
       ack?.({ ok: true, deviceId: `device-${agentId}`, serverTime: Date.now(), ...this.config });
+      this.afterHello?.(socket);
     });
     socket.on(AgentEvents.heartbeat, (payload: unknown, ack?: (a: unknown) => void) => {
       const parsed = parseMessage(heartbeatSchema, payload);
@@ -132,6 +190,7 @@ export class ProtocolStubServer {
       record(this.roleStates, parsed.value);
       ack?.({ ok: true });
     });
+    this.onJobEvents(socket, record);
     socket.on('disconnect', (reason) => void this.disconnects.push(reason));
   }
 
