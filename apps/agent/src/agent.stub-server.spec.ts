@@ -9,13 +9,15 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { Role, RoleRegistry, type RoleContext, type RoleInstance } from '@borealis/roles';
+import type { RoleStateMessage } from '@borealis/protocol';
+import { Role, RoleRegistry, roleRegistry, type RoleContext, type RoleInstance } from '@borealis/roles';
 import { Agent, type AgentOptions } from './agent';
 import { CredentialsStore } from './home/credentials-store';
 import { ProtocolStubServer, eventually } from './testing/protocol-stub-server';
 
 const TOKEN = 'enroll-token-for-tests';
 const FAST = { baseMs: 20, capMs: 200 };
+const heartbeatRole = (roles: RoleStateMessage['roles']) => roles.find((r) => r.name === 'heartbeat_metrics');
 
 describe('Agent against the protocol stub server', () => {
   let stub: ProtocolStubServer;
@@ -61,7 +63,9 @@ describe('Agent against the protocol stub server', () => {
     assert.equal(hello.os, { win32: 'windows' }[process.platform as string] ?? process.platform);
     assert.equal(hello.protocolVersion, 1);
     assert.equal(hello.agentVersion, '0.1.0');
-    assert.deepEqual(hello.roles, [{ name: 'heartbeat_metrics', contexts: ['interactive', 'system'] }]);
+    // Every shipped role is announced; more roles land over time, so only heartbeat_metrics is spelled out.
+    assert.deepEqual(hello.roles, roleRegistry.descriptors());
+    assert.deepEqual(hello.roles.find((r) => r.name === 'heartbeat_metrics'), { name: 'heartbeat_metrics', contexts: ['interactive', 'system'] });
     assert.deepEqual((stub.enrollRequests[0] as { os: string }).os, hello.os);
 
     await eventually('3 heartbeats', () => stub.heartbeats.length >= 3);
@@ -71,7 +75,7 @@ describe('Agent against the protocol stub server', () => {
       assert.equal(typeof beats[0]!.metrics[key], 'number', `metric ${key}`);
     }
     await eventually('role.state after hello', () => stub.roleStates.length >= 1);
-    assert.deepEqual(stub.roleStates[0]!.message.roles, [{ name: 'heartbeat_metrics', status: 'running', configRevision: 1 }]);
+    assert.deepEqual(heartbeatRole(stub.roleStates[0]!.message.roles), { name: 'heartbeat_metrics', status: 'running', configRevision: 1 });
 
     const secret = credentials!.secret;
     assert.ok(logLines.length > 0);
@@ -95,7 +99,7 @@ describe('Agent against the protocol stub server', () => {
     const acks = await stub.sendConfig({ revision: 2, heartbeatIntervalMs: 100, roles: { heartbeat_metrics: { enabled: false } } });
     assert.deepEqual(acks, [{ ok: true }]);
     const stopped = await eventually('role.state rev 2', () => stub.roleStates.find((s) => s.message.roles[0]?.configRevision === 2));
-    assert.deepEqual(stopped.message.roles, [{ name: 'heartbeat_metrics', status: 'stopped', configRevision: 2 }]);
+    assert.deepEqual(heartbeatRole(stopped.message.roles), { name: 'heartbeat_metrics', status: 'stopped', configRevision: 2 });
     await eventually('fast heartbeats', () => stub.heartbeats.length >= 3, 1_500); // 5 s interval would not get here
     const afterDisable = stub.heartbeats.at(-1)!.message.metrics;
     assert.ok(!('agentRssMb' in afterDisable) && !('loadAvg1' in afterDisable));
@@ -103,7 +107,7 @@ describe('Agent against the protocol stub server', () => {
 
     await stub.sendConfig({ revision: 3, heartbeatIntervalMs: 100, roles: { heartbeat_metrics: { includeLoad: false } } });
     const running = await eventually('role.state rev 3', () => stub.roleStates.find((s) => s.message.roles[0]?.configRevision === 3));
-    assert.equal(running.message.roles[0]?.status, 'running');
+    assert.equal(heartbeatRole(running.message.roles)?.status, 'running');
     const seen = stub.heartbeats.length;
     await eventually('heartbeat after re-enable', () => stub.heartbeats.length > seen + 1);
     const afterEnable = stub.heartbeats.at(-1)!.message.metrics;
