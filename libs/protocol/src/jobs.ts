@@ -30,6 +30,10 @@ export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed
 /** Output kept per stream; beyond it the text is cut and {@link TRUNCATION_MARKER} appended. */
 export const MAX_STREAM_BYTES = 1024 * 1024;
 export const TRUNCATION_MARKER = '\n[borealis: output truncated at 1 MiB]\n';
+/** An encoded `run.result` never exceeds this (the agent trims output further if JSON escaping inflates it). */
+export const MAX_RESULT_FRAME_BYTES = 4 * 1024 * 1024;
+/** The server accepts messages up to this size: room for a maximal result frame. */
+export const MAX_AGENT_MESSAGE_BYTES = 5_000_000;
 
 const runId = z.string().uuid();
 

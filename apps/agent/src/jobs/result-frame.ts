@@ -1,4 +1,4 @@
-import { TRUNCATION_MARKER, type RunResultMessage } from '@borealis/protocol';
+import { MAX_RESULT_FRAME_BYTES, TRUNCATION_MARKER, type RunResultMessage } from '@borealis/protocol';
 import { utf8Prefix } from './stream-capture';
 
 /**
@@ -7,7 +7,7 @@ import { utf8Prefix } from './stream-capture';
  * server's Socket.IO `maxHttpBufferSize` makes it drop the link, and the agent would resend the
  * same frame after every reconnect forever. The server must accept frames of this size.
  */
-export const MAX_RESULT_FRAME_BYTES = 4 * 1024 * 1024;
+export { MAX_RESULT_FRAME_BYTES };
 
 /** Bytes of the result as it goes on the wire (JSON, UTF-8), without Socket.IO's few bytes of framing. */
 export function encodedSize(result: RunResultMessage): number {

@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
+import { MAX_AGENT_MESSAGE_BYTES } from '@borealis/protocol';
 import type { ServerConfig } from '../config/config';
 
 /**
@@ -22,7 +23,8 @@ export class TunedSocketIoAdapter extends IoAdapter {
       httpCompression: false,
       pingInterval: this.config.socketPingIntervalMs,
       pingTimeout: this.config.socketPingTimeoutMs,
-      maxHttpBufferSize: 1_000_000,
+      // A job result carries up to 1 MiB per stream, JSON-escaped: see MAX_RESULT_FRAME_BYTES.
+      maxHttpBufferSize: MAX_AGENT_MESSAGE_BYTES,
       connectTimeout: 20_000,
       serveClient: false,
     } as ServerOptions) as Server;

@@ -45,9 +45,10 @@ for (const engine of testEngines()) {
     const startAgent = async (home?: string, env: Record<string, string> = {}, uidGid?: [number, number]): Promise<{ agent: AgentProcess; id: string }> => {
       const known = new Set(((await server.api('GET', '/api/devices')).body.items as { id: string }[]).map((d) => d.id));
       const started = new AgentProcess(server.url, home);
+      // The interactive user's scripts live under the agent home: it must be traversable (o+x).
+      chmodSync(started.home, 0o711);
       if (uidGid) {
         chownSync(started.home, uidGid[0], uidGid[1]);
-        chmodSync(started.home, 0o700);
       }
       started.start(await server.enrollmentToken({ maxUses: 1 }), env, uidGid);
       let id = '';
