@@ -7,14 +7,14 @@
 //        [--skip-bare] [--skip-real] [--restart] [--fresh] [--json FILE]   (see --help)
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
 import { assertPortFree, killAllServers, startBareServer, startRealServer, realServerEntry } from './bench/servers.mjs';
 import { log, runPhase } from './bench/phase.mjs';
 import { runRestart } from './bench/restart.mjs';
+import { prepareWorkDir } from './bench/work-dir.mjs';
 import { comparisonTable, emulatedAgents, evaluateGoals, formatGoals } from './bench/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -115,25 +115,8 @@ async function benchBare() {
   }
 }
 
-/** The work dir keeps the real server's database and the matching agent credentials. */
-function prepareWorkDir() {
-  const dir = a['work-dir'];
-  if (a.fresh) rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, 'data'), { recursive: true });
-  mkdirSync(join(dir, 'logs'), { recursive: true });
-  const tokenFile = join(dir, 'admin-token');
-  if (!existsSync(tokenFile)) {
-    // A database without the token file would refuse our admin token: start it anew.
-    rmSync(join(dir, 'data'), { recursive: true, force: true });
-    rmSync(join(dir, 'sim-state.json'), { force: true });
-    mkdirSync(join(dir, 'data'), { recursive: true });
-    writeFileSync(tokenFile, `bench_${randomBytes(24).toString('base64url')}`, { mode: 0o600 });
-  }
-  return { dir, adminToken: readFileSync(tokenFile, 'utf8').trim() };
-}
-
 async function benchReal() {
-  const { dir, adminToken } = prepareWorkDir();
+  const { dir, adminToken } = prepareWorkDir(a['work-dir'], a.fresh);
   const port = num('port');
   await assertPortFree(port);
   const start = () => startRealServer({
