@@ -22,7 +22,7 @@ export interface StartsStore {
 /**
  * Crash-loop back-off: every `run` records its start time in `<home>/starts.json`. When the
  * service manager restarts us `crashLoopStarts` times within the window (a crash at start, a
- * server that refuses us, a bad role), each further start waits base * 2^(extra), capped: the
+ * server that refuses us, a bad role), each further start waits base, 2 x base, 4 x base... capped: the
  * machine is not hammered and the log stays readable. A process that stays up simply ages out
  * of the window, so a healthy agent restarts without delay.
  */
@@ -41,8 +41,8 @@ export class CrashLoopGuard {
     // Keep a bounded history: only the window matters.
     this.store.write(starts.slice(-Math.max(this.settings.crashLoopStarts * 4, 50)));
     const extra = starts.length - this.settings.crashLoopStarts;
-    if (extra < 0) return { delayMs: 0, recentStarts: starts.length };
-    const delayMs = Math.min(this.settings.crashLoopMaxDelayMs, this.settings.crashLoopBaseDelayMs * 2 ** Math.min(extra, 30));
+    if (extra <= 0) return { delayMs: 0, recentStarts: starts.length };
+    const delayMs = Math.min(this.settings.crashLoopMaxDelayMs, this.settings.crashLoopBaseDelayMs * 2 ** Math.min(extra - 1, 30));
     return { delayMs, recentStarts: starts.length };
   }
 }

@@ -12,10 +12,10 @@ export interface SupervisionConfig {
   readonly memoryCeilingMb: number;
   /** A stall or an RSS over the ceiling must last this long before the agent exits (GC and bursts pass). */
   readonly sustainMs: number;
-  /** Crash-loop back-off: this many starts within `crashLoopWindowMs` ... */
+  /** Crash-loop back-off: more than this many starts within `crashLoopWindowMs` ... */
   readonly crashLoopStarts: number;
   readonly crashLoopWindowMs: number;
-  /** ... delay the next start by base * 2^(extra starts), capped. */
+  /** ... delay each further start by base, 2 x base, 4 x base..., capped. */
   readonly crashLoopBaseDelayMs: number;
   readonly crashLoopMaxDelayMs: number;
 }
