@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Fleet simulator CLI: `npm run sim -- --agents N [--server URL] [--admin-token T |
- * --enrollment-token T] [--heartbeat-ms M] [--processes P] [--duration S] [--state FILE]`.
+ * --enrollment-token T] [--heartbeat-ms M] [--processes P] [--duration S] [--state FILE] [--job-work-ms W]`.
  * Prints a progress line periodically and a JSON summary at the end (duration over or Ctrl-C).
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -21,6 +21,7 @@ interface CliOptions {
   state: string;
   rampRate: number;
   reportEvery: number;
+  jobWorkMs: number;
 }
 
 function positiveInt(value: string): number {
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     .option('--state <file>', 'credential cache', 'data/sim-state.json')
     .option('--ramp-rate <n>', 'connects per second while ramping up', positiveInt, 500)
     .option('--report-every <s>', 'seconds between progress lines', positiveInt, 5)
+    .option('--job-work-ms <ms>', 'simulated run time of each dispatched job', nonNegative, 0)
     .parse();
   const o = program.opts<CliOptions>();
   const log = (line: string): void => void process.stderr.write(`[sim] ${line}\n`);
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
     processes: o.processes,
     rampPerSecond: o.rampRate,
     heartbeatMsOverride: o.heartbeatMs,
+    jobWorkMs: o.jobWorkMs,
   });
   process.on('exit', () => fleet.kill());
   await fleet.start();
