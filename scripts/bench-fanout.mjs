@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertPortFree, killAllServers, startBareServer, startRealServer, realServerEntry } from './bench/servers.mjs';
@@ -182,14 +182,19 @@ async function main() {
   if (runReal && !existsSync(realServerEntry(root))) throw new Error(`${realServerEntry(root)} is missing: build the server, or pass --skip-real`);
   mkdirSync(join(a['work-dir'], 'logs'), { recursive: true });
   const started = Date.now();
+  // The machine may be shared: the load before and after goes with the figures.
+  const loadAtStart = loadavg()[0];
   log(`${agents} agents; small job ${smallAgents} agents x ${config.smallTrials} trials; work ${config.workMs} ms per run`);
   const bare = a['skip-bare'] ? undefined : await benchBare();
   const real = runReal ? await benchReal() : undefined;
   const goals = evaluateGoals(real);
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 1024 ** 3), node: process.version };
+  const machine = {
+    cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 1024 ** 3), node: process.version,
+    loadAvg1mStart: loadAtStart, loadAvg1mEnd: loadavg()[0],
+  };
   const out = process.stdout;
   out.write(`\nJob fan-out benchmark: ${agents} agents, small job to ${smallAgents} (${config.smallTrials} trials), work ${config.workMs} ms\n`);
-  out.write(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node} (server and simulator share the cores)\n\n`);
+  out.write(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node} (server and simulator share the cores), load average ${machine.loadAvg1mStart.toFixed(1)} at start, ${machine.loadAvg1mEnd.toFixed(1)} at end\n\n`);
   out.write(`${comparisonTable(bare, real)}\n\n`);
   if (bare?.big?.storedMs && real?.big?.storedMs) out.write(`HEADLINE real/bare time to all ${agents} results: ${(real.big.storedMs / bare.big.storedMs).toFixed(2)}x\n`);
   if (bare?.small && real?.small) out.write(`HEADLINE real/bare time to all ${smallAgents} results (median): ${(real.small.storedMs.median / bare.small.storedMs.median).toFixed(2)}x\n`);
