@@ -4,7 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   AGENTS_NAMESPACE, HandshakeErrors, JobEvents, PROTOCOL_VERSION, ServerEvents, type HelloMessage,
 } from '@borealis/protocol';
-import { roleRegistry, type RoleAck, type RoleAgentInfo, type RoleRegistry } from '@borealis/roles';
+import { roleRegistry, type RoleAck, type RoleAgentInfo, type RoleDefinition, type RoleRegistry } from '@borealis/roles';
 import { CredentialsProvider } from './enrollment/credentials-provider';
 import { EnrollmentClient, type FetchLike } from './enrollment/enrollment-client';
 import type { AgentCredentials } from './home/credentials-store';
@@ -141,6 +141,12 @@ export class Agent extends EventEmitter<AgentEventMap> {
   /** Set by the server in the hello ack. */
   get deviceId(): string | undefined {
     return this.deviceIdValue;
+  }
+
+  /** Hosts a role loaded after start (`<home>/Roles/`) and announces it on the live connection, if any. */
+  addRole(definition: RoleDefinition): void {
+    this.roles.addRole(definition);
+    void this.session?.reannounce(this.hello());
   }
 
   /** Starts the enroll/connect loop in the background; failures surface as `fatal` events. */

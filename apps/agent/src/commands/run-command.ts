@@ -4,6 +4,7 @@ import { createServiceLogger } from '@borealis/logging';
 import { Agent } from '../agent';
 import { ConfigError, loadAgentConfig, type ConfigFlags } from '../config/agent-config';
 import { PidFile } from '../home/pid-file';
+import { RolesFolderWatcher } from '../roles/roles-folder-watcher';
 import { EXIT_UNHEALTHY, SelfSupervision } from '../supervision/self-supervision';
 
 /** systemd and the Windows service manager kill after ~5-10 s; finish well before. */
@@ -45,6 +46,14 @@ export async function runCommand(flags: ConfigFlags): Promise<void> {
     hookTimeoutMs: STOP_HOOK_TIMEOUT_MS,
   });
 
+  // Roles that land in <home>/Roles/ while running are validated, hosted and announced.
+  const rolesWatcher = new RolesFolderWatcher({
+    home: config.home,
+    logger,
+    isKnown: (name) => agent.roles.has(name),
+    onRole: (role) => agent.addRole(role),
+  });
+
   let exiting = false;
   const shutdown = async (code: number, reason: string): Promise<void> => {
     if (exiting) return;
@@ -58,6 +67,7 @@ export async function runCommand(flags: ConfigFlags): Promise<void> {
     force.unref();
     logger.info({ reason }, 'stopping agent');
     supervision.stop();
+    rolesWatcher.stop();
     try {
       await agent.stop();
     } catch (err) {
@@ -96,5 +106,6 @@ export async function runCommand(flags: ConfigFlags): Promise<void> {
     if (exiting) return;
   }
   await agent.start();
+  rolesWatcher.start();
   supervision.startMonitor(() => void shutdown(EXIT_UNHEALTHY, 'unhealthy'));
 }

@@ -203,4 +203,22 @@ describe('RoleHost', () => {
     assert.deepEqual(await ctx.emit('counter.done', { n: 1 }), { ok: true });
     assert.deepEqual(emitted, [{ event: 'counter.done', payload: { n: 1 } }]);
   });
+  it('hosts a role added after start (Roles/): stopped until the next config, then started and listed in order', async () => {
+    const { host } = buildHost();
+    await host.applyConfig(1, {});
+    class LateRole implements RoleInstance {
+      constructor(private readonly context: RoleContext) {}
+      registerEvents(): void {
+        this.context.on('late.ping', () => ({ ok: true, pong: true }));
+      }
+    }
+    host.addRole({ name: 'a_late', contexts: ['system'], ctor: LateRole });
+    assert.deepEqual(host.descriptors().map((d) => d.name), ['a_late', 'counter', 'fragile', 'greedy']);
+    assert.equal(statusOf(host.states()).a_late, 'stopped');
+    assert.ok(host.has('a_late'));
+    const states = await host.applyConfig(2, {});
+    assert.equal(statusOf(states).a_late, 'running');
+    assert.deepEqual(await host.dispatch('late.ping', {}), { ok: true, pong: true });
+    assert.throws(() => host.addRole({ name: 'counter', contexts: ['system'], ctor: LateRole }), /already hosted/);
+  });
 });

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RoleConfig, RoleDescriptor, RoleStateMessage } from '@borealis/protocol';
-import type { RoleAck, RoleAgentInfo, RoleRegistry } from '@borealis/roles';
-import { HostedRole, type RoleJobTarget } from './hosted-role';
+import type { RoleAck, RoleAgentInfo, RoleDefinition, RoleRegistry } from '@borealis/roles';
+import { HostedRole, type HostedRoleDeps, type RoleJobTarget } from './hosted-role';
 import { errorText } from './with-timeout';
 
 export type RoleStateEntry = RoleStateMessage['roles'][number];
@@ -26,6 +26,7 @@ const METRIC_NAME = /^[A-Za-z][A-Za-z0-9_.]{0,63}$/;
 /** Runs every registered role according to the server's per-role config. */
 export class RoleHost {
   private readonly roles: HostedRole[];
+  private readonly deps: HostedRoleDeps;
   private readonly eventOwners = new Map<string, HostedRole>();
   private readonly reserved: Set<string>;
   private queue: Promise<unknown> = Promise.resolve();
@@ -45,7 +46,22 @@ export class RoleHost {
       },
       stateChanged: () => this.options.onStateChange?.(this.states()),
     };
+    this.deps = deps;
     this.roles = options.registry.list().map((definition) => new HostedRole(definition, deps));
+  }
+
+  /**
+   * Hosts a role that arrived after start (a file in `<home>/Roles/`). It stays stopped until the
+   * next config is applied: the agent re-announces itself and the server's answer starts it.
+   */
+  addRole(definition: RoleDefinition): void {
+    if (this.roles.some((r) => r.name === definition.name)) throw new Error(`role "${definition.name}" is already hosted`);
+    this.roles.push(new HostedRole(definition, this.deps));
+    this.roles.sort((a, b) => a.name.localeCompare(b.name)); // hello and role.state lists stay sorted
+  }
+
+  has(name: string): boolean {
+    return this.roles.some((r) => r.name === name);
   }
 
   descriptors(): RoleDescriptor[] {

@@ -121,6 +121,32 @@ export class AgentSession {
     this.options.hooks.ready({ deviceId: a.deviceId, revision: parsed.value.revision });
   }
 
+  /**
+   * Sends `agent.hello` again on this connection because the hosted roles changed (a role file
+   * landed in Roles/). The server records the new role list and answers with the config, which is
+   * applied as usual: that starts the new role. False (logged) when it could not be done; the
+   * next connection's hello carries the roles anyway.
+   */
+  async reannounce(hello: HelloMessage): Promise<boolean> {
+    await this.readyGate;
+    if (this.closed) return false;
+    let ack: unknown;
+    try {
+      ack = await this.options.socket.timeout(this.options.ackTimeoutMs).emitWithAck(AgentEvents.hello, hello);
+    } catch {
+      this.logger.warn('no ack for the new hello: the roles will be announced at the next connection');
+      return false;
+    }
+    if (this.closed) return false;
+    const parsed = parseMessage(configUpdateSchema, ack);
+    if ((ack as { ok?: unknown } | undefined)?.ok !== true || !parsed.ok) {
+      this.logger.warn({ code: (ack as { code?: unknown } | undefined)?.code }, 'the server did not accept the new hello');
+      return false;
+    }
+    await this.applyConfig(parsed.value);
+    return true;
+  }
+
   close(): void {
     this.closed = true;
     this.heartbeat?.stop();
