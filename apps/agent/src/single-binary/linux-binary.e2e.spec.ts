@@ -1,10 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PidFile } from '../home/pid-file';
+import { diskRoleSource } from '../roles/disk-role-fixtures';
 import { isAlive, terminate } from '../service/process-control';
 import { SYSTEMD_UNIT_DIR, systemdIsInit } from '../service/systemd-service';
 import { LINUX_BINARY, ensureAgentBinaries } from './agent-build';
@@ -35,7 +36,7 @@ function processesRunning(binary: string): number[] {
   return pids;
 }
 
-describe(`single binary end to end: install via ${MODE}, online, job, restart timing, repair, remove`, { timeout: 15 * 60_000 }, () => {
+describe(`single binary end to end: install via ${MODE}, online, job, restart timing, repair, Roles/ hot-load, remove`, { timeout: 15 * 60_000 }, () => {
   let server: RealServer;
   let dir: string;
   let home: string;
@@ -125,6 +126,29 @@ describe(`single binary end to end: install via ${MODE}, online, job, restart ti
     assert.equal(repair.code, 0, repair.out);
     assert.match(repair.out, /repaired: agent started|registration written/);
     await harness.waitFor(async () => (await device(server, deviceId)).online, 10_000, () => 'device not online after repair');
+  });
+
+  it('a role file copied into Roles/ while the agent runs appears in the device\'s roles without restart; a bad one is rejected', async () => {
+    const pid = new PidFile(home).runningPid();
+    const roles = join(home, 'Roles');
+    // Written beside and renamed, as an operator's copy tool would: the agent never reads half a file.
+    writeFileSync(join(roles, 'broken.js.part'), 'class {');
+    renameSync(join(roles, 'broken.js.part'), join(roles, 'broken.js'));
+    writeFileSync(join(roles, 'disk_probe.js.part'), diskRoleSource('disk_probe'));
+    renameSync(join(roles, 'disk_probe.js.part'), join(roles, 'disk_probe.js'));
+    const started = Date.now();
+    let names: string[] = [];
+    await harness.waitFor(async () => {
+      const view = await device(server, deviceId);
+      names = view.roles.map((r) => r.name);
+      return view.roles.some((r) => r.name === 'disk_probe' && r.status === 'running');
+    }, 15_000, () => `roles: ${names.join(', ')}`);
+    process.stdout.write(`# Roles/disk_probe.js running and listed after ${Date.now() - started} ms\n`);
+    assert.equal(new PidFile(home).runningPid(), pid, 'same process: no restart');
+    assert.ok(!names.includes('broken'));
+    const logs = readdirSync(join(home, 'Logs', 'Agent')).map((f) => readFileSync(join(home, 'Logs', 'Agent', f), 'utf8')).join('');
+    assert.match(logs, /"msg":"role file rejected"/);
+    assert.match(logs, /broken\.js/);
   });
 
   it('remove leaves nothing behind: no unit, no binary copy, no home, no process', async () => {

@@ -28,8 +28,16 @@ export interface DeviceView {
   roles: Array<{ name: string; contexts: string[]; status: string }>;
 }
 
+/** GET /api/devices/:id; a keep-alive socket the server closed at the same moment ("other side closed") is retried. */
 export async function device(server: RealServer, id: string): Promise<DeviceView> {
-  const response = await server.api<DeviceView>('GET', `/api/devices/${id}`);
+  let response: { status: number; body: DeviceView } | undefined;
+  for (let attempt = 0; !response; attempt++) {
+    try {
+      response = await server.api<DeviceView>('GET', `/api/devices/${id}`);
+    } catch (err) {
+      if (attempt >= 2) throw err;
+    }
+  }
   if (response.status !== 200) throw new Error(`GET /api/devices/${id}: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
