@@ -8,7 +8,7 @@ import { PidFile } from '../home/pid-file';
 import { diskRoleSource } from '../roles/disk-role-fixtures';
 import { isAlive, terminate } from '../service/process-control';
 import { SYSTEMD_UNIT_DIR, systemdIsInit } from '../service/systemd-service';
-import { LINUX_BINARY, ensureAgentBinaries } from './agent-build';
+import { LINUX_BINARY, REPO_ROOT, ensureAgentBinaries } from './agent-build';
 import { device, harness, type RealServer } from './real-server';
 
 const init = systemdIsInit();
@@ -67,10 +67,15 @@ describe(`single binary end to end: install via ${MODE}, online, job, restart ti
     assert.match(result.stdout, /^borealis-agent \d+\.\d+\.\d+ \(protocol \d+, node v22\./);
   });
 
-  it(`install (${MODE}) enrolls, starts the agent and the device comes online`, async () => {
+  it(`installers/linux/install.sh (${MODE}) enrolls, starts the agent and the device comes online`, async () => {
     const token = await server.enrollmentToken();
     const started = Date.now();
-    const install = agent(['install', '--server', server.url, '--enrollment-token', token, '--home', home]);
+    // Through the shipped installer script, as an operator would (it insists on root, which CI is).
+    const args = ['--server', server.url, '--enrollment-token', token, '--home', home];
+    const script = process.getuid?.() === 0
+      ? spawnSync('sh', [join(REPO_ROOT, 'installers', 'linux', 'install.sh'), '--binary', LINUX_BINARY, ...args], { encoding: 'utf8', timeout: 60_000 })
+      : spawnSync(LINUX_BINARY, ['install', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const install = { code: script.status, out: `${script.stdout}${script.stderr}` };
     process.stdout.write(`# install took ${Date.now() - started} ms:\n${install.out.replace(/^/gm, '#   ')}\n`);
     assert.equal(install.code, 0, install.out);
     if (!init.ok) assert.match(install.out, /systemd is not PID 1 .* falling back to launch/);
