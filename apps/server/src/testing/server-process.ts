@@ -70,7 +70,8 @@ export class TestServer {
     });
     this.process.stdout!.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
     this.process.stderr!.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
-    await waitFor(async () => (await fetch(`${this.url}/api/health`).catch(() => undefined))?.ok === true, 20_000, () =>
+    // Generous: a loaded 2-core machine running several suites at once has taken > 20 s to boot a server.
+    await waitFor(async () => (await fetch(`${this.url}/api/health`).catch(() => undefined))?.ok === true, 60_000, () =>
       `server did not become healthy:\n${this.output.slice(-3000)}`);
   }
 
