@@ -7,6 +7,13 @@ import { join } from 'node:path';
 /** Sentinel postject flips in the binary so Node knows a blob is present (Node's docs). */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
+/**
+ * Native addons embedded as SEA assets, per target: { assetName: absolute path of the .node file }.
+ * apps/agent/src/sea/native-addon.ts writes an asset under <home>/native/ and process.dlopen()s it.
+ * Empty until a role needs one (nut-js): the loader is ready, the build passes them through.
+ */
+export const NATIVE_ASSETS = { 'linux-x64': {}, 'win-x64': {} };
+
 export const TARGETS = {
   'linux-x64': {
     out: 'borealis-agent-linux-x64',
@@ -51,6 +58,7 @@ export function buildTarget({ name, toolchain, cacheDir, outDir, bundlePath, key
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
     useCodeCache: target.useCodeCache,
+    assets: NATIVE_ASSETS[name],
   }, null, 2)}\n`);
   exec(toolNode, ['--experimental-sea-config', configPath], fail);
 
