@@ -2,3 +2,4 @@ export * from './events';
 export * from './messages';
 export * from './enrollment';
 export * from './jobs';
+export * from './inventory';
