@@ -170,7 +170,7 @@ export class SimAgent {
 
   private scheduleReconnect(refused = false): void {
     if (this.stopped || this.reconnectTimer) return;
-    const delay = refused ? capDelayMs() : backoffDelayMs(this.attempt++);
+    const delay = refused ? capDelayMs(this.settings.backoff) : backoffDelayMs(this.attempt++, this.settings.backoff);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (!this.stopped) this.socket.connect();

@@ -28,6 +28,8 @@ export interface SimRunRecord {
   /** Set when the simulated work is done; from then on it is kept until acknowledged. */
   result: RunResultMessage | null;
   acknowledged: boolean;
+  /** Epoch ms of the first acknowledgement; 0 until then. */
+  acknowledgedAt: number;
   inFlight: boolean;
   sends: number;
   /** `{ok:true}` answers: the server stored the result with that send. More than one would be a double store. */
@@ -69,6 +71,19 @@ export class SimJobs {
     for (const record of this.runs.values()) this.sendResult(record);
   }
 
+  /**
+   * Sends an acknowledged result again as if its ack had been lost: the case a kill -9 between
+   * the server's commit and its ack produces only by chance, so specs can make it happen.
+   */
+  replayAcknowledged(runId: string): boolean {
+    const record = this.runs.get(runId);
+    if (!record?.result || !record.acknowledged) return false;
+    record.acknowledged = false;
+    this.sink.counters.runResultsPending++;
+    this.sendResult(record);
+    return true;
+  }
+
   setOffline(): void {
     this.online = false;
   }
@@ -105,7 +120,7 @@ export class SimJobs {
   private run(job: JobDispatchMessage): void {
     const c = this.sink.counters;
     const record: SimRunRecord = {
-      runId: job.runId, jobId: job.jobId, startedAt: Date.now(), result: null, acknowledged: false,
+      runId: job.runId, jobId: job.jobId, startedAt: Date.now(), result: null, acknowledged: false, acknowledgedAt: 0,
       inFlight: false, sends: 0, storedAcks: 0, duplicateAcks: 0,
     };
     this.runs.set(job.runId, record);
@@ -169,6 +184,7 @@ export class SimJobs {
   private acknowledge(record: SimRunRecord): void {
     if (record.acknowledged) return;
     record.acknowledged = true;
+    record.acknowledgedAt ||= Date.now();
     this.sink.counters.runResultsPending--;
     this.sink.counters.lastResultAckAt = Date.now();
   }

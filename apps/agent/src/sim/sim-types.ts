@@ -1,5 +1,6 @@
 /** Messages and settings shared by the fleet parent and its worker processes (IPC contract). */
 import type { Ack } from '@borealis/protocol';
+import type { BackoffPolicy } from './backoff';
 import type { HistogramWire } from './latency-histogram';
 
 /**
@@ -26,6 +27,8 @@ export interface ClientSettings {
   jobWorkMs: number;
   /** Extra random run time in [0, jobWorkJitterMs), so a fleet's results do not finish in lockstep. */
   jobWorkJitterMs: number;
+  /** Reconnect policy; the real agent's by default. A spec about something else may shorten the wait. */
+  backoff?: BackoffPolicy;
 }
 
 export interface WorkerAssignment {
