@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { ProcSampler, rssBytes } from './bench/proc-sampler.mjs';
-import { BINARY, BenchAgent, median, slopeMiBPerHour } from './bench/agent-runner.mjs';
+import { BINARY, BenchAgent, median, rssAnonBytes, slopeMiBPerHour } from './bench/agent-runner.mjs';
 
 const require = createRequire(import.meta.url);
 const { TestServer, waitFor } = require('../apps/server/dist/testing/server-process.js');
@@ -90,7 +90,7 @@ async function sideBySide({ minutes, warmupMs, everyMs, env, label, logPrefix })
     while (performance.now() < endAt) {
       await sleep(Math.min(everyMs, endAt - performance.now()));
       const t = (performance.now() - t0) / 1000;
-      for (const agent of agents) series[agent.kind].push({ t, rss: rssBytes(agent.pid) ?? 0 });
+      for (const agent of agents) series[agent.kind].push({ t, rss: rssBytes(agent.pid) ?? 0, anon: rssAnonBytes(agent.pid) ?? 0 });
       if (performance.now() >= nextReport) {
         nextReport += 5 * 60_000;
         console.log(`  ${Math.round(t / 60)} min: ${agents.map((a) => `${a.kind} ${mib(rssBytes(a.pid) ?? 0)} MiB`).join(', ')}; online ${await onlineCount(server)}`);
@@ -110,12 +110,12 @@ async function idle(minutes) {
     minutes, warmupMs: 30_000, everyMs: 5_000, env: {}, label: 'idle', logPrefix: '/tmp/borealis-bench-idle',
   });
   console.log(`\n### Idle, 30 s heartbeat, ${minutes} min after a 30 s warm-up (online at the end: ${online}/2; load average ${load()})\n`);
-  console.log('| | RSS start MiB | RSS end MiB | RSS max MiB | CPU % of one core | CPU ms |\n|---|---|---|---|---|---|');
+  console.log('| | RSS start MiB | RSS end MiB | RSS max MiB | RssAnon end MiB | CPU % of one core | CPU ms |\n|---|---|---|---|---|---|---|');
   for (const kind of KINDS) {
     const w = window[kind];
-    console.log(`| ${kind} | ${mib(series[kind][0].rss)} | ${w.rssEndMiB} | ${w.rssMaxMiB} | ${w.cpuPercent} | ${w.cpuMs} |`);
+    console.log(`| ${kind} | ${mib(series[kind][0].rss)} | ${w.rssEndMiB} | ${w.rssMaxMiB} | ${mib(series[kind].at(-1).anon)} | ${w.cpuPercent} | ${w.cpuMs} |`);
   }
-  console.log(`| binary/source | | ${ratio(window.binary.rssEndMiB, window.source.rssEndMiB)} | | ${ratio(window.binary.cpuMs, window.source.cpuMs)} | |`);
+  console.log(`| binary/source | | ${ratio(window.binary.rssEndMiB, window.source.rssEndMiB)} | | ${ratio(series.binary.at(-1).anon, series.source.at(-1).anon)} | ${ratio(window.binary.cpuMs, window.source.cpuMs)} | |`);
   results.idle = { minutes, window, online };
 }
 
@@ -125,14 +125,15 @@ async function soak(minutes, warmupMinutes) {
     label: 'soak (1 s heartbeat)', logPrefix: '/tmp/borealis-bench-soak',
   });
   console.log(`\n### Soak, 1 s heartbeat, ${minutes} min (slope after ${warmupMinutes} min warm-up; online at the end: ${online}/2; load average ${load()})\n`);
-  console.log('| | RSS at warm-up end MiB | RSS end MiB | RSS max MiB | slope MiB/h | CPU % of one core | heartbeats |\n|---|---|---|---|---|---|---|');
+  console.log('| | RSS at warm-up end MiB | RSS end MiB | RSS slope MiB/h | RssAnon at warm-up end MiB | RssAnon end MiB | RssAnon slope MiB/h | CPU % of one core | heartbeats |\n|---|---|---|---|---|---|---|---|---|');
   const figures = {};
   for (const kind of KINDS) {
     const after = series[kind].filter((p) => p.t >= warmupMinutes * 60);
     const slope = slopeMiBPerHour(after);
-    figures[kind] = { slope, start: mib(after[0]?.rss ?? 0) };
+    const anonSlope = slopeMiBPerHour(after, 'anon');
+    figures[kind] = { slope, anonSlope, start: mib(after[0]?.rss ?? 0) };
     const w = window[kind];
-    console.log(`| ${kind} | ${figures[kind].start} | ${w.rssEndMiB} | ${w.rssMaxMiB} | ${slope.toFixed(2)} | ${w.cpuPercent} | ~${Math.round(w.wallSeconds)} |`);
+    console.log(`| ${kind} | ${figures[kind].start} | ${w.rssEndMiB} | ${slope.toFixed(2)} | ${mib(after[0]?.anon ?? 0)} | ${mib(after.at(-1)?.anon ?? 0)} | ${anonSlope.toFixed(2)} | ${w.cpuPercent} | ~${Math.round(w.wallSeconds)} |`);
   }
   results.soak = { minutes, warmupMinutes, window, online, figures, series };
 }

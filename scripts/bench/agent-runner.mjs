@@ -2,7 +2,7 @@
 // `binary` = build/out/borealis-agent-linux-x64 (Node 22 inside), `source` = apps/agent/dist/cli.js
 // on the machine's Node (the baseline, what `npm run agent` runs).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -78,16 +78,31 @@ export class BenchAgent {
   }
 }
 
+/**
+ * Anonymous resident memory (heap, stacks, malloc) in bytes. VmRSS also counts file-backed pages:
+ * for the single binary that is the ~100 MB executable itself (Node + the embedded blob), whose
+ * touched pages grow as code paths run for the first time and can be dropped by the kernel at any
+ * time. A leak shows in RssAnon.
+ */
+export function rssAnonBytes(pid) {
+  try {
+    const match = /^RssAnon:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Least-squares slope of (t seconds, bytes) samples, in MiB per hour. */
-export function slopeMiBPerHour(samples) {
+export function slopeMiBPerHour(samples, key = 'rss') {
   const n = samples.length;
   if (n < 2) return 0;
   const mt = samples.reduce((s, p) => s + p.t, 0) / n;
-  const mv = samples.reduce((s, p) => s + p.rss, 0) / n;
+  const mv = samples.reduce((s, p) => s + p[key], 0) / n;
   let num = 0;
   let den = 0;
   for (const p of samples) {
-    num += (p.t - mt) * (p.rss - mv);
+    num += (p.t - mt) * (p[key] - mv);
     den += (p.t - mt) ** 2;
   }
   return den === 0 ? 0 : ((num / den) * 3600) / 1048576;
