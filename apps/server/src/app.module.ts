@@ -9,6 +9,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { DevicesModule } from './modules/devices/devices.module';
 import { EnrollmentModule } from './modules/enrollment/enrollment.module';
 import { HealthModule } from './modules/health/health.module';
+import { InventoryModule } from './modules/inventory/inventory.module';
 import { JobsModule } from './modules/jobs/jobs.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { TokensModule } from './modules/tokens/tokens.module';
@@ -28,6 +29,7 @@ export class AppModule {
         DevicesModule,
         EnrollmentModule,
         JobsModule,
+        InventoryModule,
         AgentGatewayModule,
         UiGatewayModule,
         HealthModule,

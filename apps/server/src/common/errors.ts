@@ -37,3 +37,15 @@ export class ConflictError extends DomainError {
 export class GoneError extends DomainError {
   readonly status = 410;
 }
+/** The request is understood but cannot be done here (e.g. the agent has no package manager for it). */
+export class UnprocessableError extends DomainError {
+  readonly status = 422;
+}
+/** A peer (an agent) answered with an error or with data that failed validation. */
+export class BadGatewayError extends DomainError {
+  readonly status = 502;
+}
+/** A peer (an agent) did not answer in time. */
+export class GatewayTimeoutError extends DomainError {
+  readonly status = 504;
+}

@@ -9,8 +9,10 @@ import { DeviceEntity } from '../modules/devices/device.entity';
 import { AuditEntryEntity } from '../modules/audit/audit-entry.entity';
 import { JobEntity } from '../modules/jobs/job.entity';
 import { RunEntity } from '../modules/jobs/run.entity';
+import { DeviceSoftwareEntity } from '../modules/inventory/device-software.entity';
+import { InventorySnapshotEntity } from '../modules/inventory/inventory-snapshot.entity';
 
-export const ENTITIES = [ApiTokenEntity, EnrollmentTokenEntity, DeviceEntity, AuditEntryEntity, JobEntity, RunEntity];
+export const ENTITIES = [ApiTokenEntity, EnrollmentTokenEntity, DeviceEntity, AuditEntryEntity, JobEntity, RunEntity, InventorySnapshotEntity, DeviceSoftwareEntity];
 
 /** SQLite file in the data folder by default; PostgreSQL when DATABASE_URL is set. Migrations run on start. */
 export function dataSourceOptions(config: ServerConfig): DataSourceOptions {

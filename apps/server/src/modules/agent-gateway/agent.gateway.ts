@@ -10,6 +10,7 @@ import type { DeviceLinkRow } from '../devices/device-link.repository';
 import { DevicesService } from '../devices/devices.service';
 import { PresenceService } from '../devices/presence.service';
 import { AgentMetrics } from '../metrics/agent-metrics';
+import { AgentInventoryListener } from './agent-inventory.listener';
 import { AgentJobsListener } from './agent-jobs.listener';
 
 interface AgentSocketData {
@@ -21,7 +22,7 @@ interface AgentSocketData {
 type AgentSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, AgentSocketData>;
 type AckFn = (response: Ack<Record<string, unknown>>) => void;
 
-const KNOWN_EVENTS = new Set<string>([...Object.values(AgentEvents), ...AgentJobsListener.events]);
+const KNOWN_EVENTS = new Set<string>([...Object.values(AgentEvents), ...AgentJobsListener.events, ...AgentInventoryListener.events]);
 
 /**
  * The `/agents` namespace. Handshake auth runs as namespace middleware; message handlers are
@@ -37,6 +38,7 @@ export class AgentGateway implements OnGatewayInit<Namespace>, OnGatewayConnecti
     private readonly presence: PresenceService,
     private readonly metrics: AgentMetrics,
     private readonly jobs: AgentJobsListener,
+    private readonly inventory: AgentInventoryListener,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -57,6 +59,7 @@ export class AgentGateway implements OnGatewayInit<Namespace>, OnGatewayConnecti
     socket.on(AgentEvents.heartbeat, (payload: unknown, ack: unknown) => this.onHeartbeat(socket, payload, asAck(ack)));
     socket.on(AgentEvents.roleState, (payload: unknown, ack: unknown) => void this.onRoleState(socket, payload, asAck(ack)));
     this.jobs.attach(socket, deviceId, asAck);
+    this.inventory.attach(socket, deviceId, asAck);
     socket.onAny((event: string, ...args: unknown[]) => {
       if (KNOWN_EVENTS.has(event)) return;
       this.logger.warn({ deviceId, event: String(event).slice(0, 64) }, 'unknown agent event dropped');

@@ -6,6 +6,8 @@ export interface DeviceQuery {
   hostname?: string;
   os?: string;
   tag?: string;
+  /** Installed software name (case-insensitive; a trailing `*` matches a prefix), from the latest software snapshot. */
+  software?: string;
   limit: number;
   offset: number;
 }
@@ -21,6 +23,12 @@ export async function queryDevices(
   if (query.os) qb.andWhere('d.os = :os', { os: query.os });
   // Tags are a JSON array in a text column; matching the quoted element is exact and portable.
   if (query.tag) qb.andWhere("d.tags LIKE :tag ESCAPE '\\'", { tag: `%${escapeLike(JSON.stringify(query.tag))}%` });
+  // device_software holds each device's latest software list (inventory module); an indexed lookup on both engines.
+  if (query.software) {
+    const wanted = query.software.toLowerCase();
+    const pattern = wanted.endsWith('*') ? `${escapeLike(wanted.slice(0, -1))}%` : escapeLike(wanted);
+    qb.andWhere(`d.id IN (SELECT s."deviceId" FROM device_software s WHERE s."nameLower" LIKE :software ESCAPE '\\')`, { software: pattern });
+  }
   const [items, total] = await qb.orderBy('d.hostname', 'ASC').addOrderBy('d.id', 'ASC')
     .skip(query.offset).take(query.limit).getManyAndCount();
   return { items, total };

@@ -85,6 +85,12 @@ export class ListDevicesQueryDto {
   @Matches(TAG)
   tag?: string;
 
+  @ApiPropertyOptional({ example: 'openssl', description: 'devices whose latest installed-software inventory has this package (case-insensitive name; a trailing * matches a prefix)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  software?: string;
+
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
   @IsOptional()
   @Type(() => Number)

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DevicesModule } from '../devices/devices.module';
+import { AgentRequester } from './agent-requester';
+import { DeviceSoftwareEntity } from './device-software.entity';
+import { InventoryController } from './inventory.controller';
+import { InventorySnapshotEntity } from './inventory-snapshot.entity';
+import { InventoryService } from './inventory.service';
+import { InventoryStore } from './inventory.store';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([InventorySnapshotEntity, DeviceSoftwareEntity]), DevicesModule],
+  controllers: [InventoryController],
+  providers: [InventoryService, InventoryStore, AgentRequester],
+  exports: [InventoryService],
+})
+export class InventoryModule {}
