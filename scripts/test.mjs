@@ -28,7 +28,9 @@ console.log(`running ${selected.length} spec files:\n  ${selected.map((f) => rel
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
-  ['--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...selected],
+  // --test-force-exit: a spec file whose children outlive it must not hang the run (and CI);
+  // --test-timeout bounds any single test or hook.
+  ['--test', `--test-concurrency=${concurrency}`, '--test-force-exit', '--test-timeout=300000', '--test-reporter=spec', ...selected],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 process.exit(result.status ?? 1);
