@@ -22,6 +22,7 @@ const { values } = parseArgs({
   options: {
     'startup-runs': { type: 'string', default: '10' },
     'idle-minutes': { type: 'string', default: '10' },
+    'idle-warmup-seconds': { type: 'string', default: '30' },
     'soak-minutes': { type: 'string', default: '0' },
     'soak-warmup-minutes': { type: 'string', default: '10' },
     'json-out': { type: 'string' },
@@ -105,11 +106,11 @@ async function sideBySide({ minutes, warmupMs, everyMs, env, label, logPrefix })
   }
 }
 
-async function idle(minutes) {
+async function idle(minutes, warmupSeconds) {
   const { series, window, online } = await sideBySide({
-    minutes, warmupMs: 30_000, everyMs: 5_000, env: {}, label: 'idle', logPrefix: '/tmp/borealis-bench-idle',
+    minutes, warmupMs: warmupSeconds * 1000, everyMs: 5_000, env: {}, label: 'idle', logPrefix: '/tmp/borealis-bench-idle',
   });
-  console.log(`\n### Idle, 30 s heartbeat, ${minutes} min after a 30 s warm-up (online at the end: ${online}/2; load average ${load()})\n`);
+  console.log(`\n### Idle, 30 s heartbeat, ${minutes} min after a ${warmupSeconds} s warm-up (online at the end: ${online}/2; load average ${load()})\n`);
   console.log('| | RSS start MiB | RSS end MiB | RSS max MiB | RssAnon end MiB | CPU % of one core | CPU ms |\n|---|---|---|---|---|---|---|');
   for (const kind of KINDS) {
     const w = window[kind];
@@ -142,7 +143,7 @@ const startupRuns = Number(values['startup-runs']);
 const idleMinutes = Number(values['idle-minutes']);
 const soakMinutes = Number(values['soak-minutes']);
 if (startupRuns > 0) await startup(startupRuns);
-if (idleMinutes > 0) await idle(idleMinutes);
+if (idleMinutes > 0) await idle(idleMinutes, Number(values['idle-warmup-seconds']));
 if (soakMinutes > 0) await soak(soakMinutes, Number(values['soak-warmup-minutes']));
 if (values['json-out']) writeFileSync(values['json-out'], JSON.stringify(results));
 process.exit(0);
