@@ -7,6 +7,7 @@ import { AgentRemover } from '../service/agent-remover';
 import { backendOfKind } from '../service/backend-selection';
 import { defaultInstallHome } from '../service/install-layout';
 import { INSTALL_FILE } from '../service/install-record';
+import { systemdIsInit } from '../service/systemd-service';
 
 interface ServiceFlags {
   server?: string;
@@ -71,7 +72,13 @@ export function registerServiceCommands(program: Command): void {
     .option('--home <dir>', homeHelp)
     .option('--user <domain\\user>', 'Windows: the user whose logon starts the agent (default: any user who logs on)')
     .option('--binary <path>', 'binary to install (default: this executable)')
-    .action((flags: ServiceFlags) => guarded('install', () => installer(flags).install(options(flags))));
+    .action((flags: ServiceFlags) => guarded('install', async () => {
+      // Say it up front instead of failing halfway with EACCES on /etc/systemd/system.
+      if (process.platform === 'linux' && process.getuid?.() !== 0 && systemdIsInit().ok) {
+        throw new Error('installing the systemd service needs root: run it with sudo (or use `launch` for a user-level agent)');
+      }
+      await installer(flags).install(options(flags));
+    }));
 
   program
     .command('repair')
