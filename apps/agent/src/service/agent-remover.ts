@@ -37,6 +37,7 @@ export class AgentRemover {
     }
     if (!isSafeToDelete(home, this.deps.platform)) throw new Error(`refusing to delete ${home}: too close to the file system root`);
 
+    const runningBefore = new PidFile(home).runningPid();
     // Every backend that may hold a registration for this home, the recorded one first.
     const recorded = readInstallRecord(home)?.service;
     const kinds: ServiceKind[] = this.deps.platform === 'win32' ? ['windows-task'] : ['systemd', 'launch'];
@@ -54,6 +55,8 @@ export class AgentRemover {
     const pid = new PidFile(home).runningPid();
     if (pid !== undefined && pid !== process.pid) {
       this.deps.say(`stopping agent pid ${pid}: ${await terminate(pid)}`);
+    } else if (runningBefore !== undefined) {
+      this.deps.say(`agent pid ${runningBefore} stopped`);
     }
     if (existsSync(home)) this.deleteHome(home, problems);
     for (const problem of problems) this.deps.say(`problem: ${problem}`);
