@@ -47,7 +47,11 @@ export class JobDispatcher implements OnModuleInit {
     if (live.length === 0) return 0;
     const now = this.clock.now();
     const byTimeout = new Map<number, DispatchableRun[]>();
-    for (const run of live) byTimeout.set(run.timeoutSeconds, [...(byTimeout.get(run.timeoutSeconds) ?? []), run]);
+    for (const run of live) {
+      const group = byTimeout.get(run.timeoutSeconds);
+      if (group) group.push(run);
+      else byTimeout.set(run.timeoutSeconds, [run]);
+    }
     for (const [timeoutSeconds, group] of byTimeout) {
       await this.store.transition(group.map((r) => r.id), ['queued', 'dispatched'], {
         status: 'dispatched', dispatchedAt: now, leaseExpiresAt: this.leaseFrom(now, timeoutSeconds),

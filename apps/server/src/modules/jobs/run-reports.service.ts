@@ -2,9 +2,9 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { In } from 'typeorm';
 import type { Ack, RunOutputMessage, RunResultMessage, RunStartedMessage, RunStatus } from '@borealis/protocol';
 import { Clock } from '../../common/clock';
+import { rawQuery } from '../../common/raw-sql';
 import { JobDispatcher } from './job-dispatcher';
 import { JobEvents, type RunStatusEvent } from './job-events';
-import { RunEntity } from './run.entity';
 import { chunks, isTerminal, RunStore } from './run.store';
 
 type Reply = (ack: Ack<Record<string, unknown>>) => void;
@@ -81,6 +81,7 @@ export class RunReportsService implements OnApplicationShutdown {
 
   private async apply(batch: Report[]): Promise<void> {
     const facts = await this.facts([...new Set(batch.map((r) => r.message.runId))]);
+    const finishing = new Set(batch.filter((r) => r.kind === 'result').map((r) => r.message.runId));
     const replies: [Reply | undefined, Ack<Record<string, unknown>>][] = [];
     const changes: RunStatusEvent[] = [];
     await this.store.dataSource.transaction(async (manager) => {
@@ -95,11 +96,10 @@ export class RunReportsService implements OnApplicationShutdown {
           continue;
         }
         if (report.kind === 'started') {
-          if (run.status !== 'running') {
-            const startedAt = new Date(report.message.startedAt);
-            await manager.update(RunEntity, { id: run.id }, {
-              status: 'running', startedAt, leaseExpiresAt: this.dispatcher.leaseFrom(this.clock.now(), run.timeoutSeconds),
-            });
+          // A result in the same batch supersedes the start: one write instead of two.
+          if (run.status !== 'running' && !finishing.has(run.id)) {
+            await rawQuery(this.store.dataSource, 'UPDATE "runs" SET "status" = ?, "startedAt" = ?, "leaseExpiresAt" = ? WHERE "id" = ?',
+              ['running', report.message.startedAt, this.dispatcher.leaseFrom(this.clock.now(), run.timeoutSeconds).getTime(), run.id], manager);
             run.status = 'running';
             changes.push({ runId: run.id, jobId: run.jobId, deviceId: run.deviceId, status: 'running' });
           }
@@ -107,12 +107,12 @@ export class RunReportsService implements OnApplicationShutdown {
           continue;
         }
         const result = report.message;
-        await manager.update(RunEntity, { id: run.id }, {
-          status: result.status, exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr,
-          stdoutTruncated: result.stdoutTruncated, stderrTruncated: result.stderrTruncated, error: result.error,
-          startedAt: result.startedAt === null ? null : new Date(result.startedAt), finishedAt: new Date(result.finishedAt),
-          leaseExpiresAt: null,
-        });
+        // Hand-written, fixed text: TypeORM's update building cost 2-3x the statement (fan-out profile).
+        await rawQuery(this.store.dataSource,
+          'UPDATE "runs" SET "status" = ?, "exitCode" = ?, "stdout" = ?, "stderr" = ?, "stdoutTruncated" = ?, "stderrTruncated" = ?, '
+          + '"error" = ?, "startedAt" = ?, "finishedAt" = ?, "leaseExpiresAt" = NULL WHERE "id" = ?',
+          [result.status, result.exitCode, result.stdout, result.stderr, result.stdoutTruncated, result.stderrTruncated,
+            result.error, result.startedAt, result.finishedAt, run.id], manager);
         run.status = result.status;
         this.jobOfRun.delete(run.id);
         changes.push({ runId: run.id, jobId: run.jobId, deviceId: run.deviceId, status: result.status, exitCode: result.exitCode, error: result.error });

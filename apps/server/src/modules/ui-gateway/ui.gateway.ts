@@ -46,8 +46,13 @@ export class UiGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<
     this.devices.on('online', (event) => namespace.to('devices').emit(UiEvents.deviceOnline, event));
     this.devices.on('offline', (event) => namespace.to('devices').emit(UiEvents.deviceOffline, event));
     this.devices.on('updated', (event) => namespace.to('devices').emit(UiEvents.deviceUpdated, event));
-    this.jobs.on('status', (event) => namespace.to(`job:${event.jobId}`).emit(UiEvents.runStatus, event));
-    this.jobs.on('output', (event) => namespace.to(`job:${event.jobId}`).emit(UiEvents.runOutput, event));
+    // Only jobs someone watches are encoded: a 10,000-device fan-out makes 30,000 status events.
+    const toJob = (jobId: string, event: string, payload: unknown) => {
+      const room = `job:${jobId}`;
+      if (namespace.adapter.rooms.has(room)) namespace.to(room).emit(event, payload);
+    };
+    this.jobs.on('status', (event) => toJob(event.jobId, UiEvents.runStatus, event));
+    this.jobs.on('output', (event) => toJob(event.jobId, UiEvents.runOutput, event));
     this.logger.log('ui namespace ready');
   }
 
