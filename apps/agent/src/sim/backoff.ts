@@ -1,22 +1,18 @@
-/**
- * Exponential backoff with full jitter (delay drawn uniformly from 0..min(cap, base * 2^n)),
- * as the real agent does: after a server restart the fleet spreads its reconnects over the
- * whole window instead of arriving in synchronized waves.
- */
-export interface BackoffPolicy {
-  baseMs: number;
-  capMs: number;
-}
+import { backoffDelay, capDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../transport/backoff';
 
-export const AGENT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 30_000 };
+/**
+ * The simulated agents reconnect exactly like the real agent: this is the agent's own
+ * full-jitter policy (`transport/backoff.ts`), with defaults, under the simulator's names.
+ */
+export type BackoffPolicy = BackoffOptions;
+
+export const AGENT_BACKOFF: Readonly<BackoffPolicy> = DEFAULT_BACKOFF;
 
 export function backoffDelayMs(attempt: number, policy: BackoffPolicy = AGENT_BACKOFF, random = Math.random): number {
-  // 2^30 already exceeds any sane cap; clamping the exponent keeps the number finite.
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 30));
-  return Math.floor(random() * ceiling);
+  return backoffDelay(attempt, policy, random);
 }
 
 /** For refusals (bad credentials, protocol mismatch): jittered in [cap/2, cap], no lockstep. */
 export function capDelayMs(policy: BackoffPolicy = AGENT_BACKOFF, random = Math.random): number {
-  return Math.floor(policy.capMs * (0.5 + random() / 2));
+  return capDelay(policy, random);
 }

@@ -40,7 +40,6 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
   private flushing: Promise<void> = Promise.resolve();
   private connects = 0;
   private disconnects = 0;
-  heartbeatsTotal = 0;
 
   constructor(
     @Inject(SERVER_CONFIG) private readonly config: ServerConfig,
@@ -109,7 +108,6 @@ export class PresenceService implements OnModuleInit, OnApplicationShutdown {
     current.heartbeats++;
     current.metrics = metrics;
     this.pendingLastSeen.set(deviceId, now);
-    this.heartbeatsTotal++;
     return true;
   }
 
