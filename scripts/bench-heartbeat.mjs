@@ -52,7 +52,7 @@ if (a.help) {
   --window 60 --settle 5  measured seconds, and a pause after the ramp before measuring
   --ramp-rate 500         connects per second while ramping
   --processes N           simulator processes (default: agents / 4,900)
-  --skip-bare --skip-real run one side only;  --restart  SIGKILL + restart scenario (real)
+  --skip-bare --skip-real run one side only;  --restart  SIGKILL + restart scenario (bare and real)
   --restart-timeout 150   seconds to wait for the whole fleet to be back after the kill
   --port 5077 --bare-port 5078 --ping-interval 60 --ping-timeout 30 (seconds, both servers)
   --work-dir DIR          real server data, logs and the enrolled-agent cache (reused across runs)
@@ -103,11 +103,18 @@ async function stopFleet(fleet) {
 async function benchBare() {
   await assertPortFree(num('bare-port'));
   const logDir = join(a['work-dir'], 'logs');
-  const server = await startBareServer({ root, port: num('bare-port'), heartbeatMs, logDir, ...ping });
+  const start = () => startBareServer({ root, port: num('bare-port'), heartbeatMs, logDir, ...ping });
+  let server = await start();
   log(`bare: echo server pid ${server.pid} on ${server.url}`);
   try {
     const { fleet, result } = await runPhase({ sim, server, credentials: sim.fakeCredentials(agents), options });
     fleets.add(fleet);
+    if (a.restart) {
+      // The same kill + restart against bare Socket.IO: the floor for the real server's figure.
+      const r = await runRestart({ fleet, server, startServer: start, adminToken: undefined, agents, timeoutSeconds: num('restart-timeout'), label: 'bare' });
+      server = r.server;
+      result.restart = r.result;
+    }
     await stopFleet(fleet);
     return result;
   } finally {
@@ -163,6 +170,7 @@ async function main() {
   out.write(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node} (server and simulator share the cores)\n\n`);
   out.write(`${comparisonTable(bare, real)}\n\n`);
   if (ratio !== undefined) out.write(`HEADLINE real/bare server CPU per heartbeat: ${ratio}x\n`);
+  if (bare?.restart) out.write(`bare restart: ${JSON.stringify(bare.restart)}\n`);
   if (restart) out.write(`restart: ${JSON.stringify(restart)}\n`);
   out.write(`\n${formatGoals(goals)}\n`);
   const results = { agents, heartbeatMs, emulatedAgents: emulatedAgents(agents, heartbeatMs), options, ping, machine, bare, real, restart, ratio, goals, totalSeconds: Math.round((Date.now() - started) / 1000) };

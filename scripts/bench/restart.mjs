@@ -17,14 +17,15 @@ export async function apiOnlineCount(url, adminToken) {
   return body.total;
 }
 
-export async function runRestart({ fleet, server, startServer, adminToken, agents, timeoutSeconds }) {
+/** `adminToken` undefined (bare server): no API to ask, the fleet's own count is the answer. */
+export async function runRestart({ fleet, server, startServer, adminToken, agents, timeoutSeconds, label = 'real' }) {
   const before = fleet.snapshot().counters;
   const killedAt = performance.now();
   await server.kill9();
-  log(`real: SIGKILL sent, restarting on the same data dir`);
+  log(`${label}: SIGKILL sent, restarting on the same data dir`);
   const restarted = await startServer();
   const readyS = (performance.now() - killedAt) / 1000;
-  log(`real: healthy again ${readyS.toFixed(1)} s after the kill (process start ${restarted.startSeconds} s)`);
+  log(`${label}: healthy again ${readyS.toFixed(1)} s after the kill (process start ${restarted.startSeconds} s)`);
   // The fleet must have noticed the drop before "all online" means "all back".
   await fleet.waitFor((s) => s.counters.disconnects - before.disconnects >= agents, 10000);
   const deadline = killedAt + timeoutSeconds * 1000;
@@ -37,18 +38,21 @@ export async function runRestart({ fleet, server, startServer, adminToken, agent
     const s = fleet.snapshot();
     const t = (performance.now() - killedAt) / 1000;
     if (fleetBackS === undefined && s.counters.online >= agents) fleetBackS = t;
-    if (apiBackS === undefined) {
+    if (apiBackS === undefined && adminToken === undefined) {
+      apiOnline = s.counters.online;
+      apiBackS = fleetBackS;
+    } else if (apiBackS === undefined) {
       try {
         apiOnline = await apiOnlineCount(restarted.url, adminToken);
         if (apiOnline >= agents) apiBackS = (performance.now() - killedAt) / 1000;
       } catch (err) {
-        if (t - lastLog > 5) log(`real: devices API not answering yet (${err.message})`);
+        if (t - lastLog > 5) log(`${label}: devices API not answering yet (${err.message})`);
       }
     }
     if (t - lastLog >= 5) {
       lastLog = t;
       timeline.push({ s: Math.round(t), fleetOnline: s.counters.online, apiOnline });
-      log(`real: ${t.toFixed(0)} s after kill: fleet online ${s.counters.online}/${agents}, API online ${apiOnline}`);
+      log(`${label}: ${t.toFixed(0)} s after kill: fleet online ${s.counters.online}/${agents}, API online ${apiOnline}`);
     }
     await sleep(250);
   }

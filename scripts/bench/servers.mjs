@@ -57,8 +57,9 @@ export async function startBareServer({ root, port, heartbeatMs, pingIntervalMs,
   );
   closeSync(fd);
   const proc = track(child, 'bare', logFile);
+  const started = performance.now();
   await waitHttp(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`, proc, 15000, () => true);
-  return { ...proc, url: `http://127.0.0.1:${port}` };
+  return { ...proc, url: `http://127.0.0.1:${port}`, startSeconds: Math.round(performance.now() - started) / 1000 };
 }
 
 export function realServerEntry(root) {
