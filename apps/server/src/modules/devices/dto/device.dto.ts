@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
+import { PageQueryDto } from '../../../common/page-query.dto';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min,
+  ArrayMaxSize, IsArray, IsBoolean, IsObject, IsOptional, IsString, Length, Matches,
 } from 'class-validator';
 
 export class DeviceRoleDto {
@@ -61,7 +62,7 @@ export class UpdateDeviceDto {
   roles?: Record<string, Record<string, unknown> | null>;
 }
 
-export class ListDevicesQueryDto {
+export class ListDevicesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
@@ -90,19 +91,4 @@ export class ListDevicesQueryDto {
   @IsString()
   @Length(1, 255)
   software?: string;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset?: number;
 }

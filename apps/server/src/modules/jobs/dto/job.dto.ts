@@ -5,6 +5,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { RUN_STATUSES } from '@borealis/protocol';
+import { PageQueryDto } from '../../../common/page-query.dto';
 
 export class JobTargetDto {
   @ApiPropertyOptional({ type: String, isArray: true, format: 'uuid' })
@@ -108,16 +109,6 @@ export class JobListDto {
 export class RunListDto {
   @ApiProperty({ type: RunSummaryDto, isArray: true }) items!: RunSummaryDto[];
   @ApiProperty() total!: number;
-}
-
-export class PageQueryDto {
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
-  offset?: number;
 }
 
 export class ListJobsQueryDto extends PageQueryDto {
