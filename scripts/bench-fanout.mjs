@@ -11,9 +11,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertPortFree, killAllServers, startBareServer, startRealServer, realServerEntry } from './bench/servers.mjs';
+import { assertPortFree, startBareServer, startRealServer, realServerEntry } from './bench/servers.mjs';
 import { log } from './bench/phase.mjs';
 import { prepareWorkDir } from './bench/work-dir.mjs';
+import { benchLifecycle, numberOptions } from './bench/lifecycle.mjs';
 import { bareTarget, realTarget } from './bench/fanout-targets.mjs';
 import { measureFanout, smallTrials } from './bench/fanout-measure.mjs';
 import { comparisonTable, evaluateGoals, formatGoals } from './bench/fanout-report.mjs';
@@ -65,11 +66,7 @@ if (a.help) {
   --json FILE             write all results as JSON;  --max-minutes 15  hard stop\n`);
   process.exit(0);
 }
-const num = (name) => {
-  const v = Number(a[name]);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a number`);
-  return v;
-};
+const num = numberOptions(a);
 const agents = num('agents');
 const smallAgents = Math.min(num('small-agents'), agents);
 const config = {
@@ -97,14 +94,7 @@ const sim = {
   ...require(join(simDist, 'fleet.js')),
   ...require(join(simDist, 'fleet-credentials.js')),
 };
-const fleets = new Set();
-function cleanup() {
-  for (const f of fleets) f.kill();
-  killAllServers();
-}
-process.on('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { log(`${sig}: stopping`); cleanup(); process.exit(130); });
-const hardStop = setTimeout(() => { log(`--max-minutes ${a['max-minutes']} reached: stopping`); cleanup(); process.exit(2); }, num('max-minutes') * 60000);
+const { fleets, cleanup, done: stopHardStop } = benchLifecycle(num('max-minutes'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Connects the fleet, runs the small trials and the big job on `target`, disconnects. */
@@ -205,6 +195,6 @@ async function main() {
 }
 
 main().then(
-  () => { clearTimeout(hardStop); process.exit(0); },
+  () => { stopHardStop(); process.exit(0); },
   (err) => { log(`failed: ${err.stack ?? err}`); cleanup(); process.exit(1); },
 );

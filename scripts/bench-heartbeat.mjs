@@ -11,10 +11,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertPortFree, killAllServers, startBareServer, startRealServer, realServerEntry } from './bench/servers.mjs';
+import { assertPortFree, startBareServer, startRealServer, realServerEntry } from './bench/servers.mjs';
 import { log, runPhase } from './bench/phase.mjs';
 import { runRestart } from './bench/restart.mjs';
 import { prepareWorkDir } from './bench/work-dir.mjs';
+import { benchLifecycle, numberOptions } from './bench/lifecycle.mjs';
 import { comparisonTable, emulatedAgents, evaluateGoals, formatGoals } from './bench/report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,11 +62,7 @@ if (a.help) {
   --json FILE             write all results as JSON;  --max-minutes 15  hard stop\n`);
   process.exit(0);
 }
-const num = (name) => {
-  const v = Number(a[name]);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a number`);
-  return v;
-};
+const num = numberOptions(a);
 const agents = num('agents');
 const heartbeatMs = num('heartbeat-ms');
 const options = {
@@ -86,14 +83,7 @@ const sim = {
   ...require(join(simDist, 'fleet-totals.js')),
   ...require(join(simDist, 'fleet-credentials.js')),
 };
-const fleets = new Set();
-function cleanup() {
-  for (const f of fleets) f.kill();
-  killAllServers();
-}
-process.on('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { log(`${sig}: stopping`); cleanup(); process.exit(130); });
-const hardStop = setTimeout(() => { log(`--max-minutes ${a['max-minutes']} reached: stopping`); cleanup(); process.exit(2); }, num('max-minutes') * 60000);
+const { fleets, cleanup, done: stopHardStop } = benchLifecycle(num('max-minutes'));
 
 async function stopFleet(fleet) {
   await fleet.stop();
@@ -179,6 +169,6 @@ async function main() {
 }
 
 main().then(
-  () => { clearTimeout(hardStop); process.exit(0); },
+  () => { stopHardStop(); process.exit(0); },
   (err) => { log(`failed: ${err.stack ?? err}`); cleanup(); process.exit(1); },
 );
