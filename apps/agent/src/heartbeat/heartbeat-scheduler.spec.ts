@@ -1,37 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Timers } from '../timers';
+import { FakeTimers } from '../testing/fake-timers';
 import { HeartbeatScheduler, type BeatResult } from './heartbeat-scheduler';
-
-/** Manual clock: `advance(ms)` runs due timers in order. */
-class FakeTimers implements Timers {
-  private current = 0;
-  private nextId = 1;
-  private readonly pending = new Map<number, { at: number; fn: () => void }>();
-  now(): number {
-    return this.current;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.pending.set(id, { at: this.current + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  async advance(ms: number): Promise<void> {
-    const end = this.current + ms;
-    for (;;) {
-      const due = [...this.pending.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.pending.delete(due[0]);
-      this.current = due[1].at;
-      due[1].fn();
-      await new Promise((r) => setImmediate(r)); // let beat promises settle
-    }
-    this.current = end;
-  }
-}
 
 function setup(results: BeatResult[] = [], intervalMs = 1_000) {
   const timers = new FakeTimers();

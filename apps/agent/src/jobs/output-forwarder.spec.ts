@@ -1,37 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunOutputMessage } from '@borealis/protocol';
-import type { Timers } from '../timers';
+import { FakeTimers } from '../testing/fake-timers';
 import { OutputForwarder } from './output-forwarder';
-
-/** Manual clock: `advance(ms)` runs due timers in order. */
-class FakeTimers implements Timers {
-  private current = 0;
-  private nextId = 1;
-  readonly pending = new Map<number, { at: number; fn: () => void }>();
-  now(): number {
-    return this.current;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.pending.set(id, { at: this.current + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  advance(ms: number): void {
-    const end = this.current + ms;
-    for (;;) {
-      const due = [...this.pending.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.pending.delete(due[0]);
-      this.current = due[1].at;
-      due[1].fn();
-    }
-    this.current = end;
-  }
-}
 
 function setup(flushBytes?: number) {
   const timers = new FakeTimers();
@@ -43,20 +14,20 @@ function setup(flushBytes?: number) {
 }
 
 describe('OutputForwarder (run.output chunks)', () => {
-  it('coalesces output arriving within flushMs into one chunk per stream, seq per stream from 0', () => {
+  it('coalesces output arriving within flushMs into one chunk per stream, seq per stream from 0', async () => {
     const { timers, sent, forwarder } = setup();
     forwarder.push('stdout', 'a');
     forwarder.push('stderr', 'E1');
-    timers.advance(50);
+    await timers.advance(50);
     forwarder.push('stdout', 'b');
     assert.equal(sent.length, 0);
-    timers.advance(50);
+    await timers.advance(50);
     assert.deepEqual(sent, [
       { runId: 'run-1', stream: 'stdout', seq: 0, data: 'ab' },
       { runId: 'run-1', stream: 'stderr', seq: 0, data: 'E1' },
     ]);
     forwarder.push('stdout', 'c');
-    timers.advance(100);
+    await timers.advance(100);
     assert.deepEqual(sent.at(-1), { runId: 'run-1', stream: 'stdout', seq: 1, data: 'c' });
     assert.equal(timers.pending.size, 0, 'no timer while idle');
   });
@@ -81,12 +52,12 @@ describe('OutputForwarder (run.output chunks)', () => {
     assert.deepEqual(sent.map((m) => m.seq), sent.map((_, i) => i));
   });
 
-  it('close sends what is pending and drops later output', () => {
+  it('close sends what is pending and drops later output', async () => {
     const { timers, sent, forwarder } = setup();
     forwarder.push('stderr', 'last words');
     forwarder.close();
     forwarder.push('stdout', 'too late');
-    timers.advance(1_000);
+    await timers.advance(1_000);
     assert.deepEqual(sent.map((m) => m.data), ['last words']);
   });
 });
