@@ -98,6 +98,8 @@ describe('script_exec_currentuser role (Linux, real processes; this test machine
     const run = makeJob({ script: `trap '' TERM; sleep ${marker} & sleep ${marker} & echo up; wait` });
     const outcome = role.runJob(run.job);
     while (!run.stdout().includes('up')) await new Promise((r) => setTimeout(r, 20));
+    // "up" can be printed before the forked shells have exec'd sleep: wait for both (bounded).
+    for (let i = 0; i < 100 && processesWithMarker(marker).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(processesWithMarker(marker).length, 2);
     run.controller.abort('cancelled');
     assert.deepEqual(await outcome, { exitCode: null });

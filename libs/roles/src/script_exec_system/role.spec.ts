@@ -121,7 +121,8 @@ describe('script_exec_system role (Linux, real processes; this test machine runs
       });
       const outcome = role.runJob(run.job);
       while (!run.stdout().includes('up')) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 100));
+      // "up" can come before every child has exec'd sleep; wait for them (bounded) instead of a fixed pause.
+      for (let i = 0; i < 100 && processesWithMarker(marker).length < 4; i++) await new Promise((r) => setTimeout(r, 20));
       assert.ok(processesWithMarker(marker).length >= 4, 'the children are running');
       run.controller.abort(reason);
       assert.deepEqual(await outcome, { exitCode: null });
