@@ -3,3 +3,5 @@ export * from './messages';
 export * from './enrollment';
 export * from './jobs';
 export * from './inventory';
+export * from './screen';
+export * from './macro';
