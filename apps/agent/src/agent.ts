@@ -11,7 +11,7 @@ import type { AgentCredentials } from './home/credentials-store';
 import { JobRunner, type JobRunnerTuning } from './jobs/job-runner';
 import { mergeHeartbeatMetrics } from './metrics/heartbeat-metrics';
 import { SystemMetricsSampler } from './metrics/system-metrics';
-import { localIdentity, type AgentIdentity } from './platform';
+import { localIdentity, selfCommand, type AgentIdentity } from './platform';
 import { RoleHost, type RoleStateEntry } from './roles/role-host';
 import { AgentSession } from './session/agent-session';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './transport/backoff';
@@ -311,7 +311,9 @@ export class Agent extends EventEmitter<AgentEventMap> {
   }
 
   private roleAgentInfo(): RoleAgentInfo {
-    return { id: this.agentId ?? '', home: this.options.home, version: this.identity.agentVersion, os: this.identity.os };
+    return {
+      id: this.agentId ?? '', home: this.options.home, version: this.identity.agentVersion, os: this.identity.os, selfCommand: selfCommand(),
+    };
   }
 
   private setState(state: AgentState): void {

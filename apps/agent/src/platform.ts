@@ -1,4 +1,5 @@
 import { arch, hostname, release } from 'node:os';
+import { join } from 'node:path';
 
 /** `process.platform` mapped to the families the server knows (linux, windows, darwin); others pass through. */
 export function osFamily(platform: NodeJS.Platform = process.platform): string {
@@ -24,3 +25,20 @@ const agentPackage = require('../package.json') as { version: string };
 
 /** apps/agent/package.json version, reported in hello and `borealis-agent version`. */
 export const AGENT_VERSION: string = agentPackage.version;
+
+/**
+ * The command line that starts this agent program again (for helper child processes such as the
+ * desktop worker): the binary alone inside the single executable, `node <dist>/cli.js` from source.
+ */
+export function selfCommand(): readonly string[] {
+  return isSingleExecutable() ? [process.execPath] : [process.execPath, join(__dirname, 'cli.js')];
+}
+
+function isSingleExecutable(): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('node:sea') as { isSea(): boolean }).isSea();
+  } catch {
+    return false; // Node without the sea module
+  }
+}

@@ -71,7 +71,7 @@ function buildHost(onStateChange?: (s: RoleStateEntry[]) => void) {
   const host = new RoleHost({
     registry: built.registry,
     logger: pino({ level: 'silent' }),
-    agent: () => ({ id: 'agent-1', home: '/tmp/h', version: '1.0.0', os: 'linux' }),
+    agent: () => ({ id: 'agent-1', home: '/tmp/h', version: '1.0.0', os: 'linux', selfCommand: [process.execPath] }),
     emit: async (event, payload): Promise<RoleAck> => {
       emitted.push({ event, payload });
       return { ok: true };

@@ -44,7 +44,7 @@ export function createFakeRoleContext(options: FakeRoleContextOptions = {}): Fak
   const context: RoleContext = {
     name,
     logger,
-    agent: Object.freeze({ id: 'agent-test', home: '/tmp/borealis-test-home', version: '0.0.0-test', os: 'linux', ...options.agent }),
+    agent: Object.freeze({ id: 'agent-test', home: '/tmp/borealis-test-home', version: '0.0.0-test', os: 'linux', selfCommand: [process.execPath], ...options.agent }),
     signal: controller.signal,
     emit: async (event, payload) => {
       emits.push({ event, payload });

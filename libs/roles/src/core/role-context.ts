@@ -11,6 +11,11 @@ export interface RoleAgentInfo {
   version: string;
   /** Platform family: `linux`, `windows` or `darwin`. */
   os: string;
+  /**
+   * argv that starts the agent program again (`[binary]` in the single executable, `[node, cli.js]`
+   * from source); a role appends a hidden subcommand to run a helper child process of its own.
+   */
+  selfCommand: readonly string[];
 }
 
 /** Acknowledgement a role gets back from the server, or returns for a server event. */
