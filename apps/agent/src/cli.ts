@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { PROTOCOL_VERSION } from '@borealis/protocol';
+import { runDesktopWorker } from '@borealis/roles';
 import { runCommand } from './commands/run-command';
 import { registerServiceCommands } from './commands/service-commands';
 import { statusCommand } from './commands/status-command';
@@ -37,6 +38,15 @@ export function buildProgram(): Command {
     .description('print the agent and protocol versions')
     .action(() => {
       process.stdout.write(`borealis-agent ${AGENT_VERSION} (protocol ${PROTOCOL_VERSION}, node ${process.version})\n`);
+    });
+
+  // Started by the screenshot and macro roles as a child process: the screen library it loads can
+  // crash the process (segfault without a display), which must never take the agent down.
+  program
+    .command('desktop-worker', { hidden: true })
+    .description('internal: screen capture and keyboard worker for the screenshot and macro roles')
+    .action(() => {
+      runDesktopWorker();
     });
 
   registerServiceCommands(program);

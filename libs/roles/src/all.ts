@@ -2,8 +2,10 @@
 // add a role folder and run `npm run build` (or `node scripts/gen-roles-manifest.mjs`).
 import './device_inventory/role';
 import './heartbeat_metrics/role';
+import './macro/role';
+import './screenshot/role';
 import './script_exec_currentuser/role';
 import './script_exec_system/role';
 
 /** Every role folder compiled into this build, sorted. */
-export const ROLE_FOLDERS: readonly string[] = ['device_inventory', 'heartbeat_metrics', 'script_exec_currentuser', 'script_exec_system'];
+export const ROLE_FOLDERS: readonly string[] = ['device_inventory', 'heartbeat_metrics', 'macro', 'screenshot', 'script_exec_currentuser', 'script_exec_system'];
