@@ -31,13 +31,13 @@ describe('loadAgentConfig', () => {
     const env = { BOREALIS_AGENT_HOME: home, BOREALIS_SERVER_URL: 'http://env.example', BOREALIS_LOG_LEVEL: 'warn' };
     const fromEnv = loadAgentConfig({ env, cwd });
     assert.deepEqual({ ...fromEnv }, {
-      home, serverUrl: 'http://env.example', logLevel: 'warn', enrollmentToken: 'file-token', supervision: DEFAULT_SUPERVISION,
+      home, serverUrl: 'http://env.example', logLevel: 'warn', enrollmentToken: 'file-token', supervision: DEFAULT_SUPERVISION, tray: 'auto',
     });
     const fromFlags = loadAgentConfig({
       env, cwd, flags: { server: 'https://flag.example/', logLevel: 'DEBUG', enrollmentToken: 'flag-token' },
     });
     assert.deepEqual({ ...fromFlags }, {
-      home, serverUrl: 'https://flag.example', logLevel: 'debug', enrollmentToken: 'flag-token', supervision: DEFAULT_SUPERVISION,
+      home, serverUrl: 'https://flag.example', logLevel: 'debug', enrollmentToken: 'flag-token', supervision: DEFAULT_SUPERVISION, tray: 'auto',
     });
     const fromFile = loadAgentConfig({ env: { BOREALIS_AGENT_HOME: home }, cwd });
     assert.equal(fromFile.serverUrl, 'http://file.example');
@@ -82,6 +82,16 @@ describe('loadAgentConfig', () => {
     assert.equal(config.supervision.checkIntervalMs, 2_000);
     writeFile({ supervision: { memoryCeilingMb: 'lots' } });
     assert.throws(() => loadAgentConfig({ flags: { home, server: 'http://a.example' }, env: {}, cwd }), /supervision.memoryCeilingMb/);
+  });
+
+  it('reads the tray mode from flag > BOREALIS_TRAY > config.json, default auto, and rejects others', () => {
+    const base = { flags: { home, server: 'http://a.example' }, cwd };
+    assert.equal(loadAgentConfig({ ...base, env: {} }).tray, 'auto');
+    writeFile({ tray: 'off' });
+    assert.equal(loadAgentConfig({ ...base, env: {} }).tray, 'off');
+    assert.equal(loadAgentConfig({ ...base, env: { BOREALIS_TRAY: 'ON' } }).tray, 'on');
+    assert.equal(loadAgentConfig({ ...base, flags: { ...base.flags, tray: 'auto' }, env: { BOREALIS_TRAY: 'on' } }).tray, 'auto');
+    assert.throws(() => loadAgentConfig({ ...base, env: { BOREALIS_TRAY: 'maybe' } }), /tray "maybe" \(from BOREALIS_TRAY\) must be one of auto, on, off/);
   });
 
   it('reports a broken config.json', () => {

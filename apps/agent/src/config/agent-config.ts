@@ -8,7 +8,12 @@ export const ENV = {
   enrollmentToken: 'BOREALIS_ENROLLMENT_TOKEN',
   home: 'BOREALIS_AGENT_HOME',
   logLevel: 'BOREALIS_LOG_LEVEL',
+  tray: 'BOREALIS_TRAY',
 } as const;
+
+/** Tray icon of the interactive agent: `auto` shows it in a desktop session only (see tray/tray-mode.ts). */
+export const TRAY_MODES = ['auto', 'on', 'off'] as const;
+export type TrayMode = (typeof TRAY_MODES)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -25,6 +30,8 @@ export interface AgentConfig {
   readonly logLevel: LogLevel;
   /** Self-supervision (`supervision` in config.json): lag and memory limits, crash-loop back-off. */
   readonly supervision: SupervisionConfig;
+  /** `--tray` > BOREALIS_TRAY > config.json `tray` > `auto`. */
+  readonly tray: TrayMode;
 }
 
 /** Command-line values (commander options); undefined means "not given". */
@@ -33,6 +40,8 @@ export interface ConfigFlags {
   enrollmentToken?: string;
   home?: string;
   logLevel?: string;
+  /** `--tray auto|on|off` (commander option `tray`). */
+  tray?: string;
 }
 
 export interface LoadConfigInput {
@@ -83,6 +92,7 @@ export function loadAgentConfig(input: LoadConfigInput = {}): AgentConfig {
   const server = pick(flags.server, ENV.serverUrl, 'serverUrl');
   const token = pick(flags.enrollmentToken, ENV.enrollmentToken, 'enrollmentToken');
   const level = pick(flags.logLevel, ENV.logLevel, 'logLevel');
+  const trayPick = pick(flags.tray, ENV.tray, 'tray');
 
   let serverUrl = '';
   if (server.value !== undefined) {
@@ -96,6 +106,11 @@ export function loadAgentConfig(input: LoadConfigInput = {}): AgentConfig {
     problems.push(`log level "${level.value}" (from ${level.from}) must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const tray = (trayPick.value ?? 'auto').toLowerCase();
+  if (!(TRAY_MODES as readonly string[]).includes(tray)) {
+    problems.push(`tray "${trayPick.value}" (from ${trayPick.from}) must be one of ${TRAY_MODES.join(', ')}`);
+  }
+
   const supervision = file.supervision === undefined ? DEFAULT_SUPERVISION : parseSupervision(file.supervision, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -104,6 +119,7 @@ export function loadAgentConfig(input: LoadConfigInput = {}): AgentConfig {
     home,
     logLevel: logLevel as LogLevel,
     supervision,
+    tray: tray as TrayMode,
     ...(token.value !== undefined ? { enrollmentToken: token.value } : {}),
   });
 }

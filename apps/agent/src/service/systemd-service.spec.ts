@@ -12,11 +12,13 @@ describe('systemd unit', () => {
   it('runs the installed binary with its home, restarts always, within start limits', () => {
     const unit = renderSystemdUnit({ binary: '/opt/borealis-agent/borealis-agent', home: '/opt/borealis-agent' });
     assert.match(unit, /^ExecStart="\/opt\/borealis-agent\/borealis-agent" run --home "\/opt\/borealis-agent"$/m);
-    for (const line of ['Type=simple', 'Restart=always', 'RestartSec=5', 'StartLimitIntervalSec=600', 'StartLimitBurst=20',
+    for (const line of ['Type=notify', 'NotifyAccess=all', 'WatchdogSec=60', 'Restart=always', 'RestartSec=5', 'StartLimitIntervalSec=600', 'StartLimitBurst=20',
       'LimitNOFILE=65536', 'KillMode=mixed', 'WorkingDirectory=/opt/borealis-agent', 'WantedBy=multi-user.target']) {
       assert.ok(unit.split('\n').includes(line), line);
     }
-    assert.ok(!/WatchdogSec|Type=notify/.test(unit), 'no watchdog without sd_notify');
+    assert.ok(!/Type=simple/.test(unit));
+    // The watchdog and readiness come from the agent through systemd-notify (service/systemd-notify.ts).
+    assert.ok(unit.indexOf('WatchdogSec') > unit.indexOf('[Service]') && unit.indexOf('NotifyAccess') > unit.indexOf('[Service]'));
     // StartLimit* belong to [Unit] on current systemd; Restart* to [Service].
     assert.ok(unit.indexOf('StartLimitBurst') < unit.indexOf('[Service]'));
   });

@@ -10,12 +10,25 @@ export function quoteExecArg(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%')}"`;
 }
 
+/** WatchdogSec of the unit: the agent pings every half of it (WATCHDOG_USEC tells it the value). */
+export const WATCHDOG_SEC = 60;
+
 /**
  * The unit `install` writes to /etc/systemd/system/borealis-agent.service.
- * - Type=simple: readiness via sd_notify needs a datagram on $NOTIFY_SOCKET, which Node cannot
- *   send without native code, and `systemd-notify` from a child races with its own exit (systemd
- *   may drop the message); so no Type=notify and no WatchdogSec. The agent watches itself instead
- *   (event-loop lag, memory ceiling) and exits non-zero; Restart=always brings it back.
+ * - Type=notify: `systemctl start/restart` (and so `install`) returns once the agent says READY=1,
+ *   which it does when its start-up is done (config, logs, roles, connect loop started), not when
+ *   it is first online: a server that is down must not make systemd fail or kill the agent; the
+ *   agent keeps retrying and STATUS= tells `systemctl status` whether it is online.
+ * - NotifyAccess=all: Node cannot send the unix datagram itself, so the messages come from the
+ *   `systemd-notify` tool, a child of the agent. With the default (main) systemd would drop every
+ *   message whose sender is not the main PID. As root the tool sends with the agent's pid as
+ *   credentials anyway (--pid), which also keeps PID 1 able to attribute a message after the tool
+ *   exited; `all` keeps it working if that is not possible. The agent removes NOTIFY_SOCKET from
+ *   its environment, so script jobs do not inherit it.
+ * - WatchdogSec: the agent sends WATCHDOG=1 every WatchdogSec/2 from a timer on its event loop;
+ *   a loop blocked for good (which the agent's own lag check cannot see from inside the loop)
+ *   stops the pings and systemd kills it (SIGABRT) and restarts it (Restart=always).
+ *   A crash-loop back-off before the start extends the start timeout (EXTEND_TIMEOUT_USEC).
  * - StartLimit: the agent's own crash-loop back-off spaces restarts out (5 s, 10 s, ... 5 min),
  *   so 20 starts in 10 min means something outside the agent is wrong; then systemd stops trying.
  * - KillMode=mixed: SIGTERM to the agent only (it stops its jobs and says goodbye), SIGKILL to
@@ -38,7 +51,9 @@ export function renderSystemdUnit(spec: SystemdUnitSpec): string {
     'StartLimitBurst=20',
     '',
     '[Service]',
-    'Type=simple',
+    'Type=notify',
+    'NotifyAccess=all',
+    `WatchdogSec=${WATCHDOG_SEC}`,
     `ExecStart=${exec}`,
     `WorkingDirectory=${spec.home}`, // a plain path: systemd does not unquote this setting
     'Restart=always',
