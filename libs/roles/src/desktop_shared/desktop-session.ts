@@ -152,11 +152,19 @@ export class DesktopSession {
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => { worker.stderrTail = (worker.stderrTail + chunk).slice(-2000); });
     child.on('message', (message) => this.onMessage(worker, message as WorkerResponse));
-    child.once('error', (err) => {
-      // Spawn failure: there will be no 'exit' event.
+    child.on('error', (err) => {
+      // Spawn failure: there will be no 'exit' event. Other errors (IPC) surface through send callbacks and 'exit'.
       if (child.pid === undefined) void this.onExit(worker, `could not start the desktop worker: ${err.message}`).then(markExited);
     });
     child.once('exit', (code, signal) => void this.onExit(worker, describeExit(code, signal)).then(markExited));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.once('spawn', resolve);
+        child.once('error', reject);
+      });
+    } catch (err) {
+      throw new DesktopError('display_unavailable', `could not start the desktop worker: ${err instanceof Error ? err.message : String(err)}`);
+    }
     this.options.logger.debug({ pid: child.pid, display }, 'desktop worker started');
     return worker;
   }
@@ -170,12 +178,16 @@ export class DesktopSession {
         this.endWorker(worker, 'a request timed out');
       }, timeoutMs);
       worker.pending.set(id, { resolve, reject, timer });
-      try {
-        worker.child.send({ ...payload, id } as WorkerRequest);
-      } catch (err) {
+      const unreachable = (err: Error) => {
+        if (!worker.pending.delete(id)) return; // already settled (e.g. the worker's exit failed it)
         clearTimeout(timer);
-        worker.pending.delete(id);
-        reject(new DesktopError('display_unavailable', `desktop worker unreachable: ${err instanceof Error ? err.message : String(err)}`));
+        reject(new DesktopError('display_unavailable', `desktop worker unreachable: ${err.message}`));
+      };
+      try {
+        // With a callback, a broken channel (EPIPE) is reported here instead of as an 'error' event.
+        worker.child.send({ ...payload, id } as WorkerRequest, (err) => err && unreachable(err));
+      } catch (err) {
+        unreachable(err instanceof Error ? err : new Error(String(err)));
       }
     });
   }

@@ -5,6 +5,7 @@ import { DesktopError } from './desktop-error';
 import { bgrxToRgba, encodeRgba } from './image-encoder';
 import { KEYS_THE_SCREEN_LIBRARY_CANNOT_SEND, NUT_KEY_BY_MACRO_KEY } from './macro-key-map';
 import { parseWindowsScreens, parseXrandrMonitors, WINDOWS_SCREENS_SCRIPT, wholeScreenDisplay } from './monitor-parsers';
+import { parseXmodmapShiftMap, planTyping, US_SHIFT_MAP, type ShiftMap } from './x11-typing';
 import type { WorkerCapture, WorkerRequest, WorkerResponse, WorkerResults } from './worker-protocol';
 
 type Nut = typeof import('@nut-tree-fork/nut-js');
@@ -45,6 +46,7 @@ export function runDesktopWorker(): void {
 class DesktopWorker {
   private nut: Nut | undefined;
   private displays: { at: number; list: DisplayInfo[] } | undefined;
+  private shiftMap: ShiftMap | undefined;
 
   async handle(request: WorkerRequest): Promise<WorkerResponse> {
     try {
@@ -66,7 +68,7 @@ class DesktopWorker {
       case 'capture':
         return this.capture(request);
       case 'type':
-        await this.lib().keyboard.type(request.text);
+        await this.type(request.text);
         return {};
       case 'keys':
         await this.pressKeys(request.keys);
@@ -105,6 +107,27 @@ class DesktopWorker {
     return { format: request.format, width: image.width, height: image.height, data };
   }
 
+  private async type(text: string): Promise<void> {
+    const { keyboard, Key } = this.lib();
+    if (process.platform !== 'linux') {
+      await keyboard.type(text); // Windows and macOS libnut type any character (Unicode input)
+      return;
+    }
+    this.shiftMap ??= await loadShiftMap();
+    for (const chunk of planTyping(text, this.shiftMap)) {
+      if (!chunk.shift) {
+        await keyboard.type(chunk.text);
+        continue;
+      }
+      await keyboard.pressKey(Key.LeftShift);
+      try {
+        await keyboard.type(chunk.text);
+      } finally {
+        await keyboard.releaseKey(Key.LeftShift);
+      }
+    }
+  }
+
   private async pressKeys(keys: MacroKey[]): Promise<void> {
     const unsupported = keys.filter((k) => KEYS_THE_SCREEN_LIBRARY_CANNOT_SEND.has(k));
     if (unsupported.length > 0) throw new DesktopError('bad_message', `key ${unsupported.join(', ')} cannot be sent on this platform`);
@@ -137,6 +160,13 @@ class DesktopWorker {
     this.displays = { at: now, list };
     return list;
   }
+}
+
+/** The X keymap's shifted punctuation; a US layout when xmodmap is missing. */
+async function loadShiftMap(): Promise<ShiftMap> {
+  const out = await run('xmodmap', ['-pke']);
+  const map = out ? parseXmodmapShiftMap(out) : undefined;
+  return map && map.size > 0 ? map : US_SHIFT_MAP;
 }
 
 /** stdout of a short command, or undefined when it is missing or fails (callers fall back). */
