@@ -11,7 +11,9 @@ import { EnrollmentModule } from './modules/enrollment/enrollment.module';
 import { HealthModule } from './modules/health/health.module';
 import { InventoryModule } from './modules/inventory/inventory.module';
 import { JobsModule } from './modules/jobs/jobs.module';
+import { MacrosModule } from './modules/macros/macros.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
+import { ScreenModule } from './modules/screen/screen.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 import { UiGatewayModule } from './modules/ui-gateway/ui-gateway.module';
 
@@ -30,6 +32,8 @@ export class AppModule {
         EnrollmentModule,
         JobsModule,
         InventoryModule,
+        ScreenModule,
+        MacrosModule,
         AgentGatewayModule,
         UiGatewayModule,
         HealthModule,

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
-import { MAX_AGENT_MESSAGE_BYTES } from '@borealis/protocol';
+import { MAX_AGENT_MESSAGE_BYTES, MAX_IMAGE_BYTES } from '@borealis/protocol';
 import type { ServerConfig } from '../config/config';
 
 /**
@@ -23,8 +23,10 @@ export class TunedSocketIoAdapter extends IoAdapter {
       httpCompression: false,
       pingInterval: this.config.socketPingIntervalMs,
       pingTimeout: this.config.socketPingTimeoutMs,
-      // A job result carries up to 1 MiB per stream, JSON-escaped: see MAX_RESULT_FRAME_BYTES.
-      maxHttpBufferSize: MAX_AGENT_MESSAGE_BYTES,
+      // A job result carries up to 1 MiB per stream, JSON-escaped: see MAX_RESULT_FRAME_BYTES. A
+      // screenshot or frame travels as a binary attachment, its own websocket message of up to
+      // MAX_IMAGE_BYTES; a larger message would close the agent's link, not just fail the capture.
+      maxHttpBufferSize: Math.max(MAX_AGENT_MESSAGE_BYTES, MAX_IMAGE_BYTES + 64 * 1024),
       connectTimeout: 20_000,
       serveClient: false,
     } as ServerOptions) as Server;

@@ -31,3 +31,34 @@ export const validHello = (hostname = 'raw-client') => ({
 });
 
 export { PROTOCOL_VERSION };
+
+/** `agent.hello` announcing these roles (e.g. `screenshot`, `macro`) so the server routes their requests. */
+export const helloWithRoles = (hostname: string, roles: string[]) => ({
+  ...validHello(hostname),
+  roles: roles.map((name) => ({ name, contexts: ['interactive'] })),
+});
+
+/** A bare client playing an agent: enrolled, connected, hello sent; records every event the server sends it. */
+export interface RawAgent {
+  socket: Socket;
+  id: string;
+  /** Every server -> agent event in arrival order (its ack callback, if any, is not recorded). */
+  received: { event: string; payload: unknown }[];
+  eventsNamed(event: string): unknown[];
+}
+
+export async function connectRawAgentWithRoles(url: string, enrollmentToken: string, hostname: string, roles: string[]): Promise<RawAgent> {
+  const creds = await enrollRaw(url, enrollmentToken, hostname);
+  const socket = connectRawAgent(url, { ...creds, protocolVersion: PROTOCOL_VERSION });
+  const received: RawAgent['received'] = [];
+  socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
+  await connected(socket);
+  const ack = await socket.emitWithAck('agent.hello', helloWithRoles(hostname, roles));
+  if (ack?.ok !== true) throw new Error(`hello refused: ${JSON.stringify(ack)}`);
+  return { socket, id: creds.agentId, received, eventsNamed: (event) => received.filter((r) => r.event === event).map((r) => r.payload) };
+}
+
+/** A `/ui` client authenticated with an API token. */
+export function connectUi(url: string, token: string): Socket {
+  return io(`${url}/ui`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
+}

@@ -12,6 +12,7 @@ import { PresenceService } from '../devices/presence.service';
 import { AgentMetrics } from '../metrics/agent-metrics';
 import { AgentInventoryListener } from './agent-inventory.listener';
 import { AgentJobsListener } from './agent-jobs.listener';
+import { AgentScreenListener } from './agent-screen.listener';
 
 interface AgentSocketData {
   deviceId: string;
@@ -22,7 +23,7 @@ interface AgentSocketData {
 type AgentSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, AgentSocketData>;
 type AckFn = (response: Ack<Record<string, unknown>>) => void;
 
-const KNOWN_EVENTS = new Set<string>([...Object.values(AgentEvents), ...AgentJobsListener.events, ...AgentInventoryListener.events]);
+const KNOWN_EVENTS = new Set<string>([...Object.values(AgentEvents), ...AgentJobsListener.events, ...AgentInventoryListener.events, ...AgentScreenListener.events]);
 
 /**
  * The `/agents` namespace. Handshake auth runs as namespace middleware; message handlers are
@@ -39,6 +40,7 @@ export class AgentGateway implements OnGatewayInit<Namespace>, OnGatewayConnecti
     private readonly metrics: AgentMetrics,
     private readonly jobs: AgentJobsListener,
     private readonly inventory: AgentInventoryListener,
+    private readonly screen: AgentScreenListener,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -60,6 +62,7 @@ export class AgentGateway implements OnGatewayInit<Namespace>, OnGatewayConnecti
     socket.on(AgentEvents.roleState, (payload: unknown, ack: unknown) => void this.onRoleState(socket, payload, asAck(ack)));
     this.jobs.attach(socket, deviceId, asAck);
     this.inventory.attach(socket, deviceId, asAck);
+    this.screen.attach(socket, deviceId, asAck);
     socket.onAny((event: string, ...args: unknown[]) => {
       if (KNOWN_EVENTS.has(event)) return;
       this.logger.warn({ deviceId, event: String(event).slice(0, 64) }, 'unknown agent event dropped');

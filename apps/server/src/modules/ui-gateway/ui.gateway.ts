@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal';
 import { hasScope } from '../auth/scopes';
 import { DeviceEvents } from '../devices/device-events';
 import { JobEvents } from '../jobs/job-events';
+import { UiScreenHandlers } from '../screen/ui-screen.handlers';
 import { TokensService } from '../tokens/tokens.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -15,8 +16,9 @@ type AckFn = (response: Ack<Record<string, unknown>>) => void;
 /**
  * The `/ui` namespace: live updates for consoles and integrations. The client authenticates
  * with an API token (`auth: {token}` or an `Authorization: Bearer` header) holding
- * `devices:read` or `jobs:read`. Device presence goes to `devices:read` holders; run status and
- * output of a job go to the clients that subscribed to it (`job.subscribe`, `jobs:read`).
+ * `devices:read`, `jobs:read` or `screen:read`. Device presence goes to `devices:read` holders; run
+ * status and output of a job go to the clients that subscribed to it (`job.subscribe`, `jobs:read`);
+ * live screens to the viewers of a device (`screen.watch`, `screen:read`, see {@link UiScreenHandlers}).
  */
 @WebSocketGateway({ namespace: UI_NAMESPACE })
 export class UiGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<Socket> {
@@ -26,6 +28,7 @@ export class UiGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<
     private readonly tokens: TokensService,
     private readonly devices: DeviceEvents,
     private readonly jobs: JobEvents,
+    private readonly screen: UiScreenHandlers,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -35,7 +38,7 @@ export class UiGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<
       if (!token) return next(new Error('unauthorized'));
       this.tokens.authenticate(token, socket.handshake.address).then(
         (principal) => {
-          if (!hasScope(principal.scopes, 'devices:read') && !hasScope(principal.scopes, 'jobs:read')) return next(new Error('forbidden'));
+          if (!(['devices:read', 'jobs:read', 'screen:read'] as const).some((scope) => hasScope(principal.scopes, scope))) return next(new Error('forbidden'));
           socket.data = { principal };
           if (hasScope(principal.scopes, 'devices:read')) void socket.join('devices');
           next();
@@ -66,6 +69,7 @@ export class UiGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<
       void socket.join(`job:${jobId}`);
       reply?.({ ok: true });
     });
+    this.screen.attach(socket, principal);
     socket.on(UiEvents.jobUnsubscribe, (payload: unknown, ack: unknown) => {
       const jobId = (payload as { jobId?: unknown } | null)?.jobId;
       if (typeof jobId === 'string') void socket.leave(`job:${jobId}`);

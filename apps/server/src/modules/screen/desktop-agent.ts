@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import {
+  BadGatewayError, ConflictError, DomainError, GatewayTimeoutError, UnprocessableError, ValidationError,
+} from '../../common/errors';
+import { PresenceService, type AgentLink } from '../devices/presence.service';
+import { AgentRequester } from '../inventory/agent-requester';
+
+/** The roles that act on the logged-in desktop; both answer with the codes of `DESKTOP_ERROR_CODES`. */
+export type DesktopRole = 'screenshot' | 'macro';
+
+/** Agent codes that mean "understood, but this desktop cannot do it now": 422 with the agent's message. */
+const UNPROCESSABLE = new Set(['display_unavailable', 'display_locked', 'image_too_large', 'capture_failed']);
+const MAX_MESSAGE = 2000;
+
+export type OkAck = { ok: true } & Record<string, unknown>;
+
+/**
+ * Asks the screenshot or macro role of a live agent and turns every way that can go wrong into
+ * the REST error contract: 409 agent_offline / role_unavailable, 504 agent_timeout, 422 for
+ * desktop problems, 400 bad_region, 502 for anything the agent should not have answered.
+ */
+@Injectable()
+export class DesktopAgent {
+  constructor(
+    private readonly agents: AgentRequester,
+    private readonly presence: PresenceService,
+  ) {}
+
+  /** Throws unless the device is connected and reported the role (a stopped role is refused too); returns its link. */
+  ensureReady(deviceId: string, role: DesktopRole): AgentLink {
+    const live = this.presence.get(deviceId);
+    if (!live) throw new ConflictError('agent_offline', `device ${deviceId} is not connected`, { deviceId });
+    const reported = live.roles.find((r) => r.name === role);
+    if (!reported || reported.status === 'stopped') {
+      throw new ConflictError('role_unavailable', `the ${role} role is not running on device ${deviceId}`, { deviceId, role, status: reported?.status });
+    }
+    return live.link;
+  }
+
+  /** Sends `event` and resolves with the agent's `{ok:true, ...}` ack; every failure throws a {@link DomainError}. */
+  async request(deviceId: string, role: DesktopRole, event: string, payload: unknown, timeoutMs: number): Promise<OkAck> {
+    this.ensureReady(deviceId, role);
+    const answer = await this.agents.request(deviceId, event, payload, timeoutMs);
+    if (answer.status === 'offline') throw new ConflictError('agent_offline', `device ${deviceId} is not connected`, { deviceId });
+    if (answer.status === 'timeout') {
+      throw new GatewayTimeoutError('agent_timeout', `the agent did not answer within ${timeoutMs} ms`, { deviceId, event, timeoutMs });
+    }
+    const ack = answer.ack as { ok?: unknown } | null;
+    if (ack?.ok === true) return ack as OkAck;
+    throw desktopAgentError(ack, deviceId, role);
+  }
+}
+
+/** Maps an agent's error ack (or garbage) to the domain error the API answers with. */
+export function desktopAgentError(ack: unknown, deviceId: string, role: DesktopRole): DomainError {
+  const candidate = (ack && typeof ack === 'object' ? ack : {}) as { ok?: unknown; code?: unknown; message?: unknown; details?: unknown };
+  if (candidate.ok !== false || typeof candidate.code !== 'string') {
+    return new BadGatewayError('invalid_agent_answer', `the agent's answer is not a valid ${role} ack`, { deviceId });
+  }
+  const code = candidate.code.slice(0, 64);
+  const message = typeof candidate.message === 'string' && candidate.message ? candidate.message.slice(0, MAX_MESSAGE) : `the ${role} role failed (${code})`;
+  const details = { deviceId, ...(candidate.details !== undefined ? { agentDetails: candidate.details } : {}) };
+  if (UNPROCESSABLE.has(code)) return new UnprocessableError(code, message, details);
+  if (code === 'bad_region') return new ValidationError('bad_region', message, details);
+  // unknown_event: the agent has no running handler (role disabled, crashed or not embedded).
+  if (code === 'unknown_event') return new ConflictError('role_unavailable', `the ${role} role is not running on device ${deviceId}`, { deviceId, role });
+  return new BadGatewayError('agent_error', message, { ...details, agentCode: code });
+}
