@@ -106,6 +106,9 @@ for (const engine of testEngines()) {
       answer = { ok: false, code: 'display_locked', message: 'the session is locked' };
       const locked = await run(agent.id, { steps: [{ type: 'text', text: 'x' }] });
       assert.deepEqual([locked.status, locked.body.code, locked.body.message], [422, 'display_locked', 'the session is locked']);
+      answer = { ok: false, code: 'busy', message: 'another macro is running on this agent' };
+      const busy = await run(agent.id, { steps: [{ type: 'text', text: 'x' }] });
+      assert.deepEqual([busy.status, busy.body.code, busy.body.message], [409, 'agent_busy', 'another macro is running on this agent']);
       answer = { ok: true, status: 'succeeded', steps: [] };
       const short = await run(agent.id, { steps: [{ type: 'text', text: 'x' }] });
       assert.deepEqual([short.status, short.body.code], [502, 'invalid_agent_answer']);

@@ -62,6 +62,8 @@ export function desktopAgentError(ack: unknown, deviceId: string, role: DesktopR
   const details = { deviceId, ...(candidate.details !== undefined ? { agentDetails: candidate.details } : {}) };
   if (UNPROCESSABLE.has(code)) return new UnprocessableError(code, message, details);
   if (code === 'bad_region') return new ValidationError('bad_region', message, details);
+  // The macro role runs one macro at a time: the caller may retry once the running one finished.
+  if (code === 'busy') return new ConflictError('agent_busy', message, details);
   // unknown_event: the agent has no running handler (role disabled, crashed or not embedded).
   if (code === 'unknown_event') return new ConflictError('role_unavailable', `the ${role} role is not running on device ${deviceId}`, { deviceId, role });
   return new BadGatewayError('agent_error', message, { ...details, agentCode: code });

@@ -13,8 +13,8 @@ import { DevicesService } from '../devices/devices.service';
 import { AgentMetrics } from '../metrics/agent-metrics';
 import { DesktopAgent } from './desktop-agent';
 
-/** How long the agent may take to start capturing. */
-export const STREAM_START_TIMEOUT_MS = 10_000;
+/** How long the agent may take to start capturing: its first capture may start its desktop worker process. */
+export const STREAM_START_TIMEOUT_MS = 25_000;
 /** The longest the agent waits for a frame ack when no viewer is ready (slow or stuck viewers). */
 export const FRAME_ACK_BOUND_MS = 5_000;
 
@@ -134,9 +134,11 @@ export class ScreenStreams implements OnModuleDestroy {
     const stream = this.byDevice.get(deviceId);
     const viewer = stream?.viewers.get(socketId);
     if (!stream || !viewer) return false;
+    // Leaving before the start completed: the watch itself fails and is audited as such, no stop entry.
+    const started = stream.state === 'running';
     stream.viewers.delete(socketId);
     if (stream.viewers.size === 0) this.end(stream, 'no_viewers', true);
-    await this.auditStop(viewer, stream, reason);
+    if (started) await this.auditStop(viewer, stream, reason);
     return true;
   }
 

@@ -11,7 +11,8 @@ import { DesktopAgent } from './desktop-agent';
 import { zodValidationError } from './zod-validation';
 
 export const DEFAULT_CAPTURE_TIMEOUT_MS = 30_000;
-export const DEFAULT_INFO_TIMEOUT_MS = 10_000;
+/** The first request may have to start the agent's desktop worker process. */
+export const DEFAULT_INFO_TIMEOUT_MS = 30_000;
 
 /** One-shot screen requests: the displays of a device and a single capture. */
 @Injectable()

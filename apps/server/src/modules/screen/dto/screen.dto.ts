@@ -43,7 +43,7 @@ export class ScreenshotRequestDto {
 }
 
 export class ScreenTimeoutQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 120, description: 'how long to wait for the agent; default 30 s (capture), 10 s (screen info)' })
+  @ApiPropertyOptional({ minimum: 1, maximum: 120, description: 'how long to wait for the agent; default 30 s' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(120)
   timeoutSeconds?: number;
 }
