@@ -37,6 +37,14 @@ async function catWindow(x: XvfbServer, file: string): Promise<ChildProcess> {
   return xterm;
 }
 
+/**
+ * Runs a no-op macro so the worker is started and has opened the display: a loaded machine may
+ * need a second for that, and the timed steps below must not race it.
+ */
+async function warmUp(run: (payload: unknown) => Promise<MacroRunAck>): Promise<void> {
+  assert.equal((await run({ steps: [{ type: 'delay', ms: 0 }] })).ok, true);
+}
+
 const exited = (child: ChildProcess, ms: number) => new Promise<boolean>((resolve) => {
   if (child.exitCode !== null || child.signalCode !== null) return resolve(true);
   const timer = setTimeout(() => resolve(false), ms);
@@ -80,8 +88,9 @@ describe('macro role (real Xvfb and xterm)', { timeout: 120_000 }, () => {
     const x = await startXvfb({ width: 320, height: 200 });
     servers.push(x);
     const { run } = setup(x.display);
-    const pending = run({ steps: [{ type: 'text', text: 'a' }, { type: 'delay', ms: 1500 }, { type: 'text', text: 'b' }, { type: 'keys', keys: ['Enter'] }] });
-    await sleep(700); // inside the delay
+    await warmUp(run);
+    const pending = run({ steps: [{ type: 'text', text: 'a' }, { type: 'delay', ms: 3000 }, { type: 'text', text: 'b' }, { type: 'keys', keys: ['Enter'] }] });
+    await sleep(1000); // inside the delay
     await x.kill();
     const ack = await pending;
     assert.equal(ack.ok, true, JSON.stringify(ack));
@@ -137,6 +146,7 @@ describe('macro role (real Xvfb and xterm)', { timeout: 120_000 }, () => {
     const x = await startXvfb({ width: 320, height: 200 });
     servers.push(x);
     const { run, fake } = setup(x.display);
+    await warmUp(run);
     const pending = run({ steps: [{ type: 'delay', ms: 5000 }, { type: 'text', text: 'never' }] });
     await sleep(500);
     fake.abort();

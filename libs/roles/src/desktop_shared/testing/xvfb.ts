@@ -1,6 +1,6 @@
 // Real X servers for the desktop specs (imported by specs only, never part of the agent bundle).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
@@ -12,7 +12,7 @@ export interface XvfbServer {
   pid: number;
   /** Ends the server (SIGTERM, SIGKILL after 3 s); safe to call twice. */
   stop(): Promise<void>;
-  /** SIGKILL, as a crash: leaves its socket file behind like a real crash does. */
+  /** SIGKILL, as a crash: leaves its socket file behind like a real crash does (stop() removes it). */
   kill(): Promise<void>;
 }
 
@@ -77,6 +77,8 @@ export async function startXvfb(options: { width: number; height: number; timeou
           await exited(child);
           clearTimeout(timer);
         }
+        // After kill() the server could not remove its lock and socket: do it, they are ours.
+        for (const path of [`/tmp/.X${n}-lock`, socketPath]) rmSync(path, { force: true });
       },
       kill: async () => {
         running.delete(server);
