@@ -30,7 +30,7 @@ function setup() {
   const streams = new ScreenStreams(devices, desktop, audit, metrics);
   const viewer = (id: string) => {
     const received: { event: string; payload: unknown; ack?: () => void }[] = [];
-    const socket: ViewerSocket = { id, emit: (event: string, payload: unknown, ack?: () => void) => { received.push({ event, payload, ack }); return true; } };
+    const socket: ViewerSocket = { id, connected: true, emit: (event: string, payload: unknown, ack?: () => void) => { received.push({ event, payload, ack }); return true; } };
     return { socket, received };
   };
   const tick = () => new Promise((r) => setImmediate(r));
@@ -88,6 +88,21 @@ describe('ScreenStreams', () => {
     assert.equal(starts.length, 2);
     starts[1]!.resolve({ ok: true });
     assert.equal((await again).ok, true);
+  });
+
+  it('does not add a viewer whose socket closed while the device was looked up, nor the same socket twice', async () => {
+    const { streams, starts, viewer, tick } = setup();
+    const gone = viewer('gone');
+    const pending = streams.watch(gone.socket, principal, { deviceId: DEVICE, ...params });
+    (gone.socket as { connected: boolean }).connected = false;
+    await assert.rejects(pending, (error: DomainError) => error.code === 'viewer_disconnected');
+    assert.equal(starts.length, 0, 'no stream for a viewer that is gone');
+    const a = viewer('a');
+    const first = streams.watch(a.socket, principal, { deviceId: DEVICE, ...params });
+    const second = streams.watch(a.socket, principal, { deviceId: DEVICE, ...params });
+    await tick();
+    starts[0]!.resolve({ ok: true });
+    assert.equal((await first).streamId, (await second).streamId);
   });
 
   it('forwards a frame only to ready viewers and acks the agent when one of them acks', async () => {

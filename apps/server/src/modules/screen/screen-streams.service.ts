@@ -18,9 +18,10 @@ export const STREAM_START_TIMEOUT_MS = 25_000;
 /** The longest the agent waits for a frame ack when no viewer is ready (slow or stuck viewers). */
 export const FRAME_ACK_BOUND_MS = 5_000;
 
-/** The part of a `/ui` socket a viewer needs: its id and emit with an ack callback. */
+/** The part of a `/ui` socket a viewer needs: its id, whether it is still connected, emit with an ack callback. */
 export interface ViewerSocket {
   readonly id: string;
+  readonly connected: boolean;
   emit(event: string, ...args: unknown[]): unknown;
 }
 
@@ -101,19 +102,20 @@ export class ScreenStreams implements OnModuleDestroy {
   async watch(socket: ViewerSocket, principal: Principal, request: ScreenWatchRequest): Promise<WatchAnswer> {
     const { deviceId, ...params } = request;
     let stream = this.byDevice.get(deviceId);
-    const existing = stream?.viewers.get(socket.id);
-    if (stream && existing) {
-      await stream.started;
-      return answer(stream); // the same client asking again: idempotent, no second audit entry
-    }
     if (!stream) {
       await this.devices.getActive(deviceId);
+      // The socket may have gone meanwhile: its disconnect cleanup already ran, so it must not be added.
+      if (!socket.connected) throw new ConflictError('viewer_disconnected', 'the viewer disconnected', { deviceId });
       try {
         stream = this.byDevice.get(deviceId) ?? this.open(deviceId, params); // another watch may have opened it meanwhile
       } catch (error) {
         await this.auditStart(principal, deviceId, null, params, error);
         throw error;
       }
+    }
+    if (stream.viewers.has(socket.id)) {
+      await stream.started;
+      return answer(stream); // the same client asking again: idempotent, no second audit entry
     }
     const viewer: Viewer = { socket, principal, joinedAt: Date.now(), busy: false, framesSent: 0, framesSkipped: 0 };
     stream.viewers.set(socket.id, viewer);
