@@ -54,6 +54,8 @@ export class DesktopSession {
   private displayOverride: string | undefined;
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Set by stop(): a request still on its way must not start a worker after the role stopped. */
+  private closed = false;
   private readonly windowsLocked: () => Promise<boolean>;
 
   constructor(private readonly options: DesktopSessionOptions) {
@@ -101,8 +103,9 @@ export class DesktopSession {
     await this.request('keys', { keys });
   }
 
-  /** Ends the worker (role stop); pending requests fail. Resolves once the child exited. */
+  /** Ends the worker for good (role stop); pending and later requests fail. Resolves once the child exited. */
   async stop(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.idleTimer);
     const worker = this.worker;
     if (worker) {
@@ -135,6 +138,7 @@ export class DesktopSession {
       if (problem) throw new DesktopError('display_unavailable', problem);
     }
     if (this.worker) return this.worker; // another request started it while we checked
+    if (this.closed) throw new DesktopError('display_unavailable', 'desktop worker stopped: the role stopped');
     const [file, ...args] = this.options.command;
     if (!file) throw new DesktopError('display_unavailable', 'no agent command to start the desktop worker with');
     const env = { ...(this.options.env ?? process.env) };
@@ -165,7 +169,7 @@ export class DesktopSession {
     } catch (err) {
       throw new DesktopError('display_unavailable', `could not start the desktop worker: ${err instanceof Error ? err.message : String(err)}`);
     }
-    this.options.logger.debug({ pid: child.pid, display }, 'desktop worker started');
+    this.options.logger.debug({ workerPid: child.pid, display }, 'desktop worker started');
     return worker;
   }
 
@@ -219,7 +223,11 @@ export class DesktopSession {
 
   /** Why the worker died, in words an operator can act on: the X server, not "exit code 139". */
   private async explainDeath(worker: Worker, exit: string): Promise<string> {
-    if (/could not open (main )?display/i.test(worker.stderrTail)) return `X server ${worker.display ?? '(none)'} not reachable (${exit})`;
+    const display = worker.display ?? '(none)';
+    if (/authorization required|no protocol specified|invalid MIT-MAGIC-COOKIE/i.test(worker.stderrTail)) {
+      return `X server ${display} refused the connection: authorization required (the agent needs XAUTHORITY of the session) (${exit})`;
+    }
+    if (/could not open (main )?display/i.test(worker.stderrTail)) return `X server ${display} not reachable (${exit})`;
     if (this.options.os === 'linux') {
       const problem = await xDisplayProblem(worker.display, this.options.xDisplayCheck ?? realXDisplayCheckDeps);
       if (problem) return `${problem} (${exit})`;

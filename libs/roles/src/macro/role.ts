@@ -1,6 +1,6 @@
 import { MacroEvents, macroRunRequestSchema, parseMessage, type MacroStep, type RoleConfig } from '@borealis/protocol';
 import { Role, type RoleAck, type RoleContext, type RoleInstance } from '../core';
-import { DesktopSession, desktopErrorAck } from '../desktop_shared';
+import { desktopErrorAck, desktopSessionFor, type DesktopSession } from '../desktop_shared';
 import { displayFromConfig } from '../screenshot/role';
 import { runMacroSteps } from './macro-runner';
 
@@ -28,7 +28,7 @@ export class MacroRole implements RoleInstance {
   private runs = 0;
 
   constructor(private readonly context: RoleContext, deps: Partial<MacroDeps> = {}) {
-    this.session = deps.session ?? new DesktopSession({ command: context.agent.selfCommand, os: context.agent.os, logger: context.logger });
+    this.session = deps.session ?? desktopSessionFor(context);
     context.signal.addEventListener('abort', () => void this.session.stop(), { once: true });
   }
 

@@ -3,7 +3,7 @@ import {
   type CapturedImage, type RoleConfig, type ScreenCaptureOptions,
 } from '@borealis/protocol';
 import { Role, type RoleAck, type RoleContext, type RoleInstance } from '../core';
-import { DesktopSession, desktopErrorAck } from '../desktop_shared';
+import { desktopErrorAck, desktopSessionFor, type DesktopSession } from '../desktop_shared';
 import { ScreenStream } from './screen-stream';
 
 /** A server bug must not make an agent capture for dozens of streams. */
@@ -33,7 +33,7 @@ export class ScreenshotRole implements RoleInstance {
   private captures = 0;
 
   constructor(private readonly context: RoleContext, deps: Partial<ScreenshotDeps> = {}) {
-    this.session = deps.session ?? new DesktopSession({ command: context.agent.selfCommand, os: context.agent.os, logger: context.logger });
+    this.session = deps.session ?? desktopSessionFor(context);
     this.now = deps.now ?? Date.now;
     context.signal.addEventListener('abort', () => void this.stopAll(), { once: true });
   }
