@@ -115,6 +115,15 @@ for (const engine of testEngines()) {
       answer = (request: { steps: Step[] }) => ({ ...perStep(0)(request), status: 'succeeded' });
       assert.equal((await run(agent.id, { steps: [{ type: 'text', text: 'x' }] })).body.code, 'invalid_agent_answer', 'status must match the steps');
 
+      // The link closing mid-macro answers at once, not after the macro's timeout (here 30 s + 60 s).
+      const dropping = await connectRawAgentWithRoles(server.url, await server.enrollmentToken(), 'macro-drop', ['macro']);
+      agents.push(dropping);
+      dropping.socket.on('macro.run', () => setTimeout(() => dropping.socket.close(), 100));
+      const started = Date.now();
+      const dropped = await run(dropping.id, { steps: [{ type: 'delay', ms: 60_000 }] });
+      assert.deepEqual([dropped.status, dropped.body.code], [409, 'agent_disconnected']);
+      assert.ok(Date.now() - started < 5000, `answered after ${Date.now() - started} ms`);
+
       const plain = await connectRawAgentWithRoles(server.url, await server.enrollmentToken(), 'macro-norole', ['screenshot']);
       agents.push(plain);
       assert.equal((await run(plain.id, { steps: [{ type: 'text', text: 'x' }] })).body.code, 'role_unavailable');
@@ -139,6 +148,7 @@ for (const engine of testEngines()) {
       assert.equal(first.details.outcome, 'succeeded');
       assert.ok(entries.some((e) => e.details.outcome === 'failed' && e.details.failedStep === 1));
       assert.ok(entries.some((e) => e.details.outcome === 'error' && e.details.error === 'display_locked'));
+      assert.ok(entries.every((e) => e.details.outcome !== 'error' || typeof e.details.error === 'string'));
     });
   });
 }

@@ -3,11 +3,15 @@ import type { Socket } from 'socket.io';
 import { parseMessage, ScreenEvents, screenFrameSchema, type Ack, type ScreenFrameAck } from '@borealis/protocol';
 import { PresenceService } from '../devices/presence.service';
 import { AgentMetrics } from '../metrics/agent-metrics';
+import { DesktopAgent } from '../screen/desktop-agent';
 import { ScreenStreams } from '../screen/screen-streams.service';
 
 type AckFn = (response: Ack<Record<string, unknown>>) => void;
 
-/** `screen.frame` of one agent link, and the end of its live streams when the link closes. */
+/**
+ * `screen.frame` of one agent link; when the link closes, its live streams end and screenshot or
+ * macro requests waiting on it fail at once.
+ */
 @Injectable()
 export class AgentScreenListener {
   private readonly logger = new Logger('AgentScreen');
@@ -16,6 +20,7 @@ export class AgentScreenListener {
 
   constructor(
     private readonly streams: ScreenStreams,
+    private readonly desktop: DesktopAgent,
     private readonly presence: PresenceService,
     private readonly metrics: AgentMetrics,
   ) {}
@@ -35,6 +40,7 @@ export class AgentScreenListener {
       // A newer link of the same agent may already be registered: the old stream still ends, its viewers may watch again.
       const current = this.presence.get(deviceId);
       this.streams.linkClosed(deviceId, socket, current && current.link !== socket ? 'agent_reconnected' : 'device_offline');
+      this.desktop.linkClosed(socket);
     });
   }
 }

@@ -22,7 +22,7 @@ export class MacrosController {
   @ApiOkResponse({ type: MacroRunResultDto, description: 'what each step did; status `failed` (still 200) when a step failed. Audited without the typed text' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'validation_failed: unknown key, too many steps, delays too long ... (nothing is sent to the agent)' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'device_not_found' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'agent_offline (device not connected), role_unavailable (the macro role is not running on it), agent_busy (another macro is running on it)' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'agent_offline (device not connected), role_unavailable (the macro role is not running on it), agent_busy (another macro is running on it), agent_disconnected (the link closed before the agent answered: the outcome is unknown)' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'display_unavailable, display_locked: nothing could run; the message is the agent\'s' })
   @ApiBadGatewayResponse({ type: ErrorResponseDto, description: 'invalid_agent_answer, agent_error' })
   @ApiGatewayTimeoutResponse({ type: ErrorResponseDto, description: 'agent_timeout: no answer within the macro\'s delays + 30 s (+ typing time)' })

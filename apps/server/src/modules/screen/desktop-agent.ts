@@ -21,6 +21,9 @@ export type OkAck = { ok: true } & Record<string, unknown>;
  */
 @Injectable()
 export class DesktopAgent {
+  /** Requests waiting on each agent link, so a closing link fails them at once (a macro may wait minutes). */
+  private readonly inFlight = new Map<AgentLink, Set<() => void>>();
+
   constructor(
     private readonly agents: AgentRequester,
     private readonly presence: PresenceService,
@@ -39,8 +42,22 @@ export class DesktopAgent {
 
   /** Sends `event` and resolves with the agent's `{ok:true, ...}` ack; every failure throws a {@link DomainError}. */
   async request(deviceId: string, role: DesktopRole, event: string, payload: unknown, timeoutMs: number): Promise<OkAck> {
-    this.ensureReady(deviceId, role);
-    const answer = await this.agents.request(deviceId, event, payload, timeoutMs);
+    const link = this.ensureReady(deviceId, role);
+    let linkClosed!: () => void;
+    const closed = new Promise<'closed'>((resolve) => { linkClosed = () => resolve('closed'); });
+    const waiting = this.inFlight.get(link) ?? new Set();
+    waiting.add(linkClosed);
+    this.inFlight.set(link, waiting);
+    let answer: Awaited<ReturnType<AgentRequester['request']>> | 'closed';
+    try {
+      answer = await Promise.race([this.agents.request(deviceId, event, payload, timeoutMs), closed]);
+    } finally {
+      waiting.delete(linkClosed);
+      if (waiting.size === 0 && this.inFlight.get(link) === waiting) this.inFlight.delete(link);
+    }
+    if (answer === 'closed') {
+      throw new ConflictError('agent_disconnected', `device ${deviceId} disconnected before it answered; whether ${event} ran is unknown`, { deviceId, event });
+    }
     if (answer.status === 'offline') throw new ConflictError('agent_offline', `device ${deviceId} is not connected`, { deviceId });
     if (answer.status === 'timeout') {
       throw new GatewayTimeoutError('agent_timeout', `the agent did not answer within ${timeoutMs} ms`, { deviceId, event, timeoutMs });
@@ -48,6 +65,14 @@ export class DesktopAgent {
     const ack = answer.ack as { ok?: unknown } | null;
     if (ack?.ok === true) return ack as OkAck;
     throw desktopAgentError(ack, deviceId, role);
+  }
+
+  /** Called by the agent gateway when a link closes: requests waiting on it fail now, not at their timeout. */
+  linkClosed(link: AgentLink): void {
+    const waiting = this.inFlight.get(link);
+    if (!waiting) return;
+    this.inFlight.delete(link);
+    for (const fail of waiting) fail();
   }
 }
 

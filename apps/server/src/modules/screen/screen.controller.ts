@@ -12,7 +12,7 @@ import { ScreenInfoDto, ScreenshotRequestDto, ScreenTimeoutQueryDto } from './dt
 import { ScreenService } from './screen.service';
 
 const binary = { schema: { type: 'string', format: 'binary' } };
-const OFFLINE = 'agent_offline (device not connected), role_unavailable (the screenshot role is not running on it)';
+const OFFLINE = 'agent_offline (device not connected), role_unavailable (the screenshot role is not running on it), agent_disconnected (the link closed before the agent answered)';
 const DESKTOP = 'display_unavailable (no display: no DISPLAY, X server gone, screen library failed), display_locked (locked session / secure desktop), image_too_large, capture_failed; the message is the agent\'s';
 const BAD_AGENT = 'invalid_agent_answer (the agent\'s ack failed validation), agent_error (the agent answered an unexpected error code)';
 
