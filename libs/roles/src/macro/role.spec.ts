@@ -120,6 +120,17 @@ describe('macro role (real Xvfb and xterm)', { timeout: 120_000 }, () => {
     xterm.kill('SIGKILL');
   });
 
+  it('fails a keys step the screen library cannot send (Pause) instead of pretending', async () => {
+    const x = await startXvfb({ width: 320, height: 200 });
+    servers.push(x);
+    const { run } = setup(x.display);
+    const ack = await run({ steps: [{ type: 'keys', keys: ['Shift'] }, { type: 'keys', keys: ['Pause'] }, { type: 'text', text: 'x' }] });
+    assert.equal(ack.ok, true);
+    if (!ack.ok) return;
+    assert.deepEqual(ack.steps.map((s) => s.status), ['succeeded', 'failed', 'skipped']);
+    assert.match(ack.steps[1]!.error ?? '', /key Pause cannot be sent/);
+  });
+
   it('answers display_unavailable before running anything without a display', async () => {
     const { run } = setup(':4998');
     const ack = await run({ steps: [{ type: 'text', text: 'x' }] });
