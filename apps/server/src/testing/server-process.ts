@@ -72,7 +72,7 @@ export class TestServer {
     this.process.stderr!.on('data', (chunk: Buffer) => { this.output += chunk.toString(); });
     // Generous: a loaded 2-core machine running several suites at once has taken > 20 s to boot a server.
     try {
-      await waitFor(async () => (await fetch(`${this.url}/api/health`).catch(() => undefined))?.ok === true, 60_000, () =>
+      await waitFor(async () => (await fetch(`${this.url}/api/health`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined))?.ok === true, 60_000, () =>
         `server did not become healthy:\n${this.output.slice(-3000)}`);
     } catch (error) {
       // A server left running would keep the test process (and CI) alive forever.

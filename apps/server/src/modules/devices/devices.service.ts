@@ -95,6 +95,9 @@ export class DevicesService implements OnApplicationBootstrap {
       const update = reported.get(role.name);
       return update ? { ...role, status: update.status, configRevision: update.configRevision, error: update.error } : role;
     });
+    // A reconnecting agent re-reports the same states: after a server restart that is one
+    // write per agent for nothing, in the middle of the reconnect storm.
+    if (sameRoles(current, roles)) return current;
     await this.links.saveRoles(deviceId, roles);
     this.events.emit('updated', { deviceId });
     return roles;
@@ -186,4 +189,12 @@ export class DevicesService implements OnApplicationBootstrap {
     live.link.emit('config.update', this.configFor(device));
     this.logger.log({ deviceId: device.id, revision: device.configRevision }, 'config pushed');
   }
+}
+
+function sameRoles(a: readonly DeviceRole[], b: readonly DeviceRole[]): boolean {
+  return a.length === b.length && a.every((role, i) => {
+    const other = b[i]!;
+    return role.name === other.name && role.status === other.status && role.configRevision === other.configRevision
+      && (role.error ?? null) === (other.error ?? null) && role.contexts.join() === other.contexts.join();
+  });
 }
