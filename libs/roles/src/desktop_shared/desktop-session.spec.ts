@@ -61,6 +61,24 @@ describe('DesktopSession (real Xvfb)', { timeout: 60_000 }, () => {
     assert.ok(Buffer.isBuffer(image.data));
   });
 
+  it('kills a worker that does not answer and fails the request with the op and the time', async () => {
+    // A stand-in worker that reads requests and never answers; 'darwin' skips the X checks.
+    const s = new DesktopSession({ command: [process.execPath, '-e', 'process.on("message", () => {})'], os: 'darwin', logger: pino({ level: 'silent' }), requestTimeoutMs: 400 });
+    sessions.push(s);
+    await assert.rejects(s.info(), isUnavailable(/did not answer "info" within 0.4 s; its worker was killed/));
+    assert.equal(s.running, false);
+    await assert.rejects(s.keys(['Enter']), isUnavailable(/did not answer "keys"/), 'the next request starts a new worker');
+  });
+
+  it('reports a worker that crashes with SIGSEGV, and starts a new one for the next request', async () => {
+    const crash = 'process.on("message", () => process.kill(process.pid, "SIGSEGV"))';
+    const s = new DesktopSession({ command: [process.execPath, '-e', crash], os: 'darwin', logger: pino({ level: 'silent' }) });
+    sessions.push(s);
+    const results = await Promise.allSettled([s.info(), s.capture({ format: 'png', quality: 80 })]);
+    for (const r of results) isUnavailable(/^screen library crashed \(SIGSEGV\)$/)((r as PromiseRejectedResult).reason);
+    await assert.rejects(s.info(), isUnavailable(/SIGSEGV/));
+  });
+
   it('stops the worker after the idle time and starts a new one on the next request', async () => {
     const x = await startXvfb({ width: 32, height: 32 });
     servers.push(x);

@@ -178,8 +178,8 @@ export class DesktopSession {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         worker.pending.delete(id);
-        reject(new DesktopError('display_unavailable', `the screen library did not answer within ${Math.round(timeoutMs / 1000)} s; its worker was restarted`));
-        this.endWorker(worker, 'a request timed out');
+        this.endWorker(worker, `a "${payload.op}" request timed out`);
+        void this.explainTimeout(worker, payload.op, timeoutMs).then((message) => reject(new DesktopError('display_unavailable', message)));
       }, timeoutMs);
       worker.pending.set(id, { resolve, reject, timer });
       const unreachable = (err: Error) => {
@@ -233,6 +233,15 @@ export class DesktopSession {
       if (problem) return `${problem} (${exit})`;
     }
     return exit;
+  }
+
+  /** A hung screen library usually means a dead or stuck X server: say so when the check agrees. */
+  private async explainTimeout(worker: Worker, op: string, timeoutMs: number): Promise<string> {
+    const hung = `the screen library did not answer "${op}" within ${Number((timeoutMs / 1000).toFixed(1))} s; its worker was killed`;
+    this.options.logger.warn({ op, display: worker.display, timeoutMs }, 'desktop worker request timed out');
+    if (this.options.os !== 'linux') return hung;
+    const problem = await xDisplayProblem(worker.display, this.options.xDisplayCheck ?? realXDisplayCheckDeps);
+    return problem ? `${problem} (${hung})` : hung;
   }
 
   private endWorker(worker: Worker, reason: string): void {
