@@ -1,6 +1,6 @@
 // Real X servers for the desktop specs (imported by specs only, never part of the agent bundle).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
@@ -38,6 +38,23 @@ function socketAccepts(path: string): Promise<boolean> {
   });
 }
 
+/**
+ * True when our Xvfb holds display `n`: its pid is in the lock file. Checking only the socket
+ * would accept another spec's server that won the race for the same number.
+ */
+function ownsDisplay(n: number, child: ChildProcess): boolean {
+  return child.exitCode === null && lockPid(n) === child.pid;
+}
+
+/** The pid in `/tmp/.X<n>-lock`, or undefined. */
+function lockPid(n: number): number | undefined {
+  try {
+    return Number(readFileSync(`/tmp/.X${n}-lock`, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+}
+
 const exited = (child: ChildProcess) => new Promise<void>((resolve) => {
   if (child.exitCode !== null || child.signalCode !== null) resolve();
   else child.once('exit', () => resolve());
@@ -56,7 +73,7 @@ export async function startXvfb(options: { width: number; height: number; timeou
     const deadline = Date.now() + (options.timeoutMs ?? 10_000);
     let up = false;
     while (Date.now() < deadline && child.exitCode === null) {
-      if (existsSync(socketPath) && (await socketAccepts(socketPath))) { up = true; break; }
+      if (ownsDisplay(n, child) && (await socketAccepts(socketPath))) { up = true; break; }
       await new Promise((r) => setTimeout(r, 50));
     }
     if (!up) {
@@ -77,8 +94,8 @@ export async function startXvfb(options: { width: number; height: number; timeou
           await exited(child);
           clearTimeout(timer);
         }
-        // After kill() the server could not remove its lock and socket: do it, they are ours.
-        for (const path of [`/tmp/.X${n}-lock`, socketPath]) rmSync(path, { force: true });
+        // After kill() the server could not remove its lock and socket: do it while they are still ours.
+        if (lockPid(n) === child.pid) for (const path of [socketPath, `/tmp/.X${n}-lock`]) rmSync(path, { force: true });
       },
       kill: async () => {
         running.delete(server);
