@@ -35,7 +35,9 @@ export function trayHelperCommand(home: string, env: NodeJS.ProcessEnv = process
   if (embedded) return [embedded];
   const file = HELPER_FILES[platform];
   if (!file) throw new Error(`no tray helper for ${platform}`);
-  const source = join(dirname(require.resolve('systray2/package.json')), 'traybin', file);
+  // A variable, not a literal: the single binary never gets here, and esbuild need not resolve it.
+  const systray2 = 'systray2/package.json';
+  const source = join(dirname(require.resolve(systray2)), 'traybin', file);
   if (!existsSync(source)) throw new Error(`tray helper missing: ${source}`);
   return [extractEmbedded({ fileName: file, bytes: readFileSync(source) }, home)];
 }
