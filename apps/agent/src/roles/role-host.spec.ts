@@ -199,7 +199,7 @@ describe('RoleHost', () => {
     await host.applyConfig(1, {});
     const ctx = contexts[0]!;
     assert.equal(ctx.name, 'counter');
-    assert.deepEqual({ ...ctx.agent }, { id: 'agent-1', home: '/tmp/h', version: '1.0.0', os: 'linux' });
+    assert.deepEqual({ ...ctx.agent }, { id: 'agent-1', home: '/tmp/h', version: '1.0.0', os: 'linux', selfCommand: [process.execPath] });
     assert.deepEqual(await ctx.emit('counter.done', { n: 1 }), { ok: true });
     assert.deepEqual(emitted, [{ event: 'counter.done', payload: { n: 1 } }]);
   });
