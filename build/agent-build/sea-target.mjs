@@ -40,8 +40,8 @@ export const EMBEDDED = {
 
 /**
  * The sea-config "assets" map and the manifest of one target. Asset names are `native/<file>` and
- * `helpers/<file>`; the manifest lists them with size and sha256 (Node's SEA API cannot list
- * assets on every version we may build on, and the specs check sizes and hashes).
+ * `helpers/<file>`; the manifest lists them with size and sha256 (`sea.getAssetKeys()` is not in
+ * every Node release we may build on, and the specs check sizes and hashes).
  */
 export function embeddedAssets(name, root, fail) {
   const spec = EMBEDDED[name];

@@ -2,9 +2,10 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { assetFileName, extractEmbedded, loadNativeAddon } from './native-addon';
 
 /**
- * The single binary's embedded files (build/agent-build/sea-target.mjs writes them as SEA assets):
- * Node 22's `node:sea` has `getAsset(name)` but no way to list assets, so the build also embeds
- * this manifest under {@link MANIFEST_ASSET}, describing what the binary of this target carries.
+ * The single binary's embedded files (build/agent-build/sea-target.mjs writes them as SEA assets).
+ * `sea.getAssetKeys()` is missing from older Node releases (Node 20; the toolchain's 22.23 has it),
+ * and a name alone says nothing about a file's role, so the build also embeds this manifest under
+ * {@link MANIFEST_ASSET}: which addon and helper this target carries, with sizes and hashes.
  */
 export const MANIFEST_ASSET = 'borealis/manifest.json';
 

@@ -57,6 +57,29 @@ describe('single binary: embedded native addon and tray helper (Linux)', { timeo
     assert.equal(statSync(extracted).mtimeMs, mtime);
   });
 
+  it('the desktop worker child of the binary (`<binary> desktop-worker`, home from BOREALIS_AGENT_HOME) loads nut-js with the embedded libnut', async () => {
+    const home = join(dir, 'home-worker');
+    const child = spawn(LINUX_BINARY, ['desktop-worker'], {
+      cwd: dir, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced',
+      env: { PATH: '/usr/bin:/bin', DISPLAY: xvfb.display, BOREALIS_AGENT_HOME: home },
+    });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    try {
+      // worker-protocol.ts (libs/roles desktop_shared): 'ping' loads the screen library and answers the screen size.
+      const reply = await new Promise<unknown>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer in 20 s: ${stderr}`)), 20_000);
+        child.once('message', (m) => { clearTimeout(timer); resolve(m); });
+        child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`worker exited ${code}: ${stderr}`)); });
+        child.send({ id: 1, op: 'ping' });
+      });
+      assert.deepEqual(reply, { id: 1, ok: true, result: { width: 640, height: 480 } });
+      assert.deepEqual(readdirSync(join(home, 'native')), [`${sha256(LIBNUT).slice(0, 16)}-libnut.node`]);
+    } finally {
+      child.kill();
+    }
+  });
+
   it('a tampered extracted addon is replaced, not loaded', () => {
     const home = join(dir, 'home');
     const extracted = join(home, 'native', `${sha256(LIBNUT).slice(0, 16)}-libnut.node`);
