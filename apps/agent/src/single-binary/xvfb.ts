@@ -1,34 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './agent-build';
 
-/** A private Xvfb display for a spec: `:N` with the first free N from 90, stopped by `stop()`. */
+/** A private Xvfb display for a spec; `stop()` ends it. */
 export interface Xvfb {
   display: string;
   stop(): Promise<void>;
 }
 
-export async function startXvfb(width = 640, height = 480): Promise<Xvfb> {
-  for (let n = 90 + Math.floor(Math.random() * 50); n < 400; n++) {
-    if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;
-    const child: ChildProcess = spawn('Xvfb', [`:${n}`, '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp'], { stdio: 'ignore' });
-    const started = Date.now();
-    let exited = false;
-    child.once('exit', () => { exited = true; });
-    child.once('error', () => { exited = true; });
-    while (!exited && !existsSync(`/tmp/.X11-unix/X${n}`) && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
-    if (exited) continue; // lost a race for this display number: try the next
-    if (!existsSync(`/tmp/.X11-unix/X${n}`)) {
-      child.kill();
-      throw new Error(`Xvfb :${n} did not create its socket within 10 s`);
-    }
-    return {
-      display: `:${n}`,
-      stop: () => new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill();
-      }),
-    };
-  }
-  throw new Error('no free X display number');
+interface XvfbHarness {
+  startXvfb(options: { width: number; height: number; timeoutMs?: number }): Promise<Xvfb>;
+}
+
+/**
+ * The desktop roles' Xvfb helper (libs/roles/src/desktop_shared/testing/xvfb.ts: free display
+ * number, ownership by lock-file pid so parallel specs cannot share one), loaded at run time from
+ * the built tree as real-server.ts does for the server harness: one copy of that logic.
+ */
+export function startXvfb(width = 640, height = 480): Promise<Xvfb> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const harness = require(join(REPO_ROOT, 'libs', 'roles', 'dist', 'desktop_shared', 'testing', 'xvfb.js')) as XvfbHarness;
+  return harness.startXvfb({ width, height });
 }
