@@ -148,4 +148,9 @@ export async function runCommand(flags: ConfigFlags): Promise<void> {
     notifier.status(`offline (${reason}), retrying`);
     tray?.setStatus({ state: 'offline', text: statusText(false, config.serverUrl) });
   });
+  agent.on('state', (state) => {
+    // First enrollment: 'waiting' here is a retry of the enrollment (no 'retry' event for it).
+    if (state === 'enrolling') notifier.status(`enrolling with ${config.serverUrl}`);
+    if (state === 'waiting') tray?.setStatus({ state: 'offline', text: statusText(false, config.serverUrl) });
+  });
 }
