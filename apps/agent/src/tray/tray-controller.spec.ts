@@ -179,7 +179,9 @@ describe('tray mode and icons', () => {
     assert.equal(decideTray('auto', { DISPLAY: ':0' }, 'linux').show, true);
     assert.equal(decideTray('auto', { WAYLAND_DISPLAY: 'wayland-0' }, 'linux').show, true);
     assert.equal(decideTray('auto', { SESSIONNAME: 'Console' }, 'win32').show, true);
-    assert.equal(decideTray('auto', {}, 'win32').show, false);
+    assert.equal(decideTray('auto', { USERNAME: 'alice', USERPROFILE: 'C:\\Users\\alice' }, 'win32').show, true);
+    assert.equal(decideTray('auto', { USERNAME: 'PC01$', USERPROFILE: 'C:\\Windows\\system32\\config\\systemprofile' }, 'win32').show, false);
+    assert.equal(decideTray('auto', { USERNAME: 'LOCAL SERVICE', USERPROFILE: 'C:\\Windows\\ServiceProfiles\\LocalService' }, 'win32').show, false);
     assert.equal(decideTray('auto', { DISPLAY: ':0' }, 'darwin').show, false);
     assert.equal(decideTray('on', {}, 'linux').show, true);
     assert.equal(decideTray('off', { DISPLAY: ':0' }, 'linux').show, false);
