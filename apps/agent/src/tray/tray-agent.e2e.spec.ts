@@ -129,6 +129,7 @@ describe('tray in the real agent (from source, real server)', { timeout: 3 * 60_
       BOREALIS_TRAY: 'on', BOREALIS_TRAY_HELPER: JSON.stringify([process.execPath, FAKE]), FAKE_TRAY_CONTROL: controlPath, FAKE_TRAY_AUTO_READY: '1',
     });
     const received: unknown[] = [];
+    const errors: string[] = [];
     let socket: Socket | undefined;
     await harness.waitFor(async () => {
       try {
@@ -141,8 +142,11 @@ describe('tray in the real agent (from source, real server)', { timeout: 3 * 60_
         return false;
       }
     }, 10_000, () => `no fake helper control socket\n${agent.output}`, 50);
-    createInterface({ input: socket! }).on('line', (line) => { if (line.startsWith('stdin ')) received.push(JSON.parse(line.slice(6))); });
-    return { agent, deviceId, received, click: (id: number) => socket!.write(`click ${id}\n`), close: () => socket!.destroy() };
+    createInterface({ input: socket! }).on('line', (line) => {
+      if (line.startsWith('stdin ')) received.push(JSON.parse(line.slice(6)));
+      if (line.startsWith('error ')) errors.push(line.slice(6));
+    });
+    return { agent, deviceId, received, errors, click: (id: number) => socket!.write(`click ${id}\n`), close: () => socket!.destroy() };
   }
 
   const lastStatusTitle = (received: unknown[]): string | undefined => {
@@ -161,6 +165,7 @@ describe('tray in the real agent (from source, real server)', { timeout: 3 * 60_
     assert.equal(await t.agent.exit(), 0);
     assert.ok(t.agent.logs().some((l) => l.msg === 'stopping agent' && l.reason === 'tray: quit'));
     assert.deepEqual(t.received.at(-1), { type: 'exit' }, 'the helper was told to exit');
+    assert.deepEqual(t.errors, [], 'the agent sent nothing the real helper would ignore');
     await harness.waitFor(async () => !(await device(server, t.deviceId)).online, 10_000, () => 'still online');
     t.close();
   });

@@ -26,6 +26,7 @@ async function waitFor(check: () => boolean, timeoutMs = 5_000, what = 'conditio
 async function fakeHelper(dir: string, name: string) {
   const controlPath = join(dir, `${name}.sock`);
   const received: unknown[] = [];
+  const errors: string[] = [];
   let socket: Socket | undefined;
   const command = [process.execPath, FAKE];
   const attach = async (): Promise<void> => {
@@ -44,10 +45,11 @@ async function fakeHelper(dir: string, name: string) {
     }
     createInterface({ input: socket }).on('line', (line) => {
       if (line.startsWith('stdin ')) received.push(JSON.parse(line.slice(6)));
+      if (line.startsWith('error ')) errors.push(line.slice(6));
     });
   };
   return {
-    command, controlPath, received, attach,
+    command, controlPath, received, errors, attach,
     send: (line: string) => socket!.write(`${line}\n`),
     close: () => socket?.destroy(),
   };
@@ -93,6 +95,7 @@ describe('tray controller (fake tray helper: no tray host here)', () => {
     assert.ok(controller.active);
     assert.ok(entries.some((e) => e.msg === 'tray icon shown'));
     await controller.close();
+    assert.deepEqual(helper.errors, [], 'nothing the real helper would ignore');
     helper.close();
   });
 
@@ -109,7 +112,7 @@ describe('tray controller (fake tray helper: no tray host here)', () => {
     controller.setStatus({ state: 'offline', text: statusText(false, 'https://borealis.example') });
     await waitFor(() => helper.received.length === 3, 5_000, 'two updates');
     const [, online, offline] = helper.received as Array<{ type: string; item: { __id: number; title: string; enabled: boolean }; menu: TrayMenu }>;
-    assert.equal(online!.type, 'update-menu-and-item');
+    assert.equal(online!.type, 'update-item-and-menu', 'the type the Go helper knows (not systray2\'s update-menu-and-item)');
     assert.deepEqual([online!.item.__id, online!.item.title, online!.item.enabled], [TRAY_ITEM.status, 'Borealis: online — https://borealis.example', false]);
     assert.equal(online!.menu.tooltip, 'Borealis: online — https://borealis.example');
     assert.notEqual(online!.menu.icon, offlineIcon, 'the online icon differs');
@@ -117,6 +120,7 @@ describe('tray controller (fake tray helper: no tray host here)', () => {
     assert.equal(offline!.menu.icon, offlineIcon);
     await controller.close();
     assert.deepEqual(helper.received.at(-1), { type: 'exit' }, 'close asks the helper to exit');
+    assert.deepEqual(helper.errors, [], 'nothing the real helper would ignore');
     helper.close();
   });
 

@@ -4,11 +4,14 @@ import type { Logger } from 'pino';
 import { trayIconBase64, type TrayIconState } from './tray-icon';
 
 /**
- * The systray2 helper protocol (node_modules/systray2/index.js, the Go helper in traybin/): JSON,
- * one object per line. Helper -> agent: `{"type":"ready"}` once the tray exists, then
- * `{"type":"clicked","__id":N,...}` per menu click. Agent -> helper: the whole menu once after
- * ready, then `update-menu-and-item` / `exit`. Items are identified by `__id` (systray2 numbers
- * them from 1 in menu order); `seq_id` is the item's index.
+ * The systray2 helper protocol (node_modules/systray2/index.js, the Go helper in traybin/, built
+ * from systray-portable's tray.go): JSON, one object per line. Helper -> agent:
+ * `{"type":"ready"}` once the tray exists, then `{"type":"clicked","__id":N}` per menu click.
+ * Agent -> helper: the whole menu once after ready, then `update-item`, `update-menu`,
+ * `update-item-and-menu` or `exit`; the helper finds an item by its `__id` and silently ignores
+ * any other type. (systray2's own JS and typings send `update-menu-and-item`, which the helper
+ * does not know: that is why the agent speaks the protocol itself.) On stdin EOF the helper quits,
+ * so an agent that dies takes its icon with it.
  */
 export interface TrayItem {
   title: string;
@@ -27,7 +30,7 @@ export interface TrayMenu {
 }
 export type TrayToHelper =
   | TrayMenu
-  | { type: 'update-menu-and-item'; menu: TrayMenu; item: TrayItem; seq_id: number }
+  | { type: 'update-item-and-menu'; menu: TrayMenu; item: TrayItem; seq_id: number }
   | { type: 'exit' };
 export type HelperToTray = { type: 'ready' } | { type: 'clicked'; __id: number; seq_id?: number; item?: Partial<TrayItem> };
 
@@ -109,7 +112,7 @@ export class TrayController {
     const changed = status.text !== this.status.text || status.state !== this.status.state;
     this.status = status;
     if (!changed || !this.active) return;
-    this.write({ type: 'update-menu-and-item', menu: this.menu(), item: this.statusItem(), seq_id: 0 });
+    this.write({ type: 'update-item-and-menu', menu: this.menu(), item: this.statusItem(), seq_id: 0 });
   }
 
   /** Removes the icon: asks the helper to exit, kills it if it does not within the timeout. */
