@@ -20,7 +20,8 @@ export function buildProgram(): Command {
     .option('--enrollment-token <token>', 'one-time enrollment token (env BOREALIS_ENROLLMENT_TOKEN)')
     .option('--home <dir>', 'home folder for credentials, config and logs (env BOREALIS_AGENT_HOME, default ./.agent-home)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env BOREALIS_LOG_LEVEL, default info)')
-    .action(async (opts: { server?: string; enrollmentToken?: string; home?: string; logLevel?: string }) => {
+    .option('--tray <mode>', 'tray icon: auto|on|off (env BOREALIS_TRAY, config.json "tray"; default auto: only in a desktop session)')
+    .action(async (opts: { server?: string; enrollmentToken?: string; home?: string; logLevel?: string; tray?: string }) => {
       await runCommand(opts);
     });
 
