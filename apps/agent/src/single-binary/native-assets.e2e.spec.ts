@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmbeddedManifest } from '../sea/embedded-assets';
 import { LINUX_BINARY, REPO_ROOT, ensureAgentBinaries } from './agent-build';
-import { startXvfb, type Xvfb } from './xvfb';
+import { startXvfb, type XvfbServer as Xvfb } from '@borealis/roles/dist/desktop_shared/testing/xvfb';
 
 const LIBNUT = join(REPO_ROOT, 'node_modules', '@nut-tree-fork', 'libnut-linux', 'build', 'Release', 'libnut.node');
 const TRAY = join(REPO_ROOT, 'node_modules', 'systray2', 'traybin', 'tray_linux_release');
@@ -24,7 +24,7 @@ describe('single binary: embedded native addon and tray helper (Linux)', { timeo
   before(async () => {
     const build = ensureAgentBinaries();
     process.stdout.write(`# build:agent ${build.ms} ms\n${build.output.split('\n').filter((l) => /embeds|linux-x64/.test(l)).map((l) => `# ${l}`).join('\n')}\n`);
-    xvfb = await startXvfb(640, 480);
+    xvfb = await startXvfb({ width: 640, height: 480 });
     dir = mkdtempSync(join(tmpdir(), 'borealis-native-bin-'));
   });
   after(async () => {

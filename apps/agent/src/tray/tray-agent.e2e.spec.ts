@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { device, harness, type RealServer } from '../single-binary/real-server';
-import { startXvfb, type Xvfb } from '../single-binary/xvfb';
+import { startXvfb, type XvfbServer as Xvfb } from '@borealis/roles/dist/desktop_shared/testing/xvfb';
 import { EXIT_RESTART } from './agent-tray';
 import { TRAY_ITEM, type TrayMenu } from './tray-controller';
 
@@ -96,7 +96,7 @@ describe('tray in the real agent (from source, real server)', { timeout: 3 * 60_
   it(MISSING_LIBS.length > 0
     ? `the real Linux helper under Xvfb cannot start here (missing ${MISSING_LIBS.join(', ')}): logged once, never restarted, the agent stays online`
     : 'the real Linux helper under Xvfb: ready handshake, tray icon shown', async () => {
-    xvfb = await startXvfb();
+    xvfb = await startXvfb({ width: 640, height: 480 });
     const { agent, deviceId } = await enrolledAgent('xvfb', { DISPLAY: xvfb.display });
     // From source the helper is copied out of node_modules (mode 0644 there) into <home>/native/, mode 0755.
     const native = readdirSync(join(agent.home, 'native'));
