@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   // A stray rejection is a bug to log, never a reason to drop every agent link.
   process.on('unhandledRejection', (reason) => log.logger.error({ err: reason }, 'unhandled rejection'));
   const app = await createApp(config, new PinoNestLogger(log.logger));
-  await app.listen(config.port, config.host);
+  // Nest hands its arguments on to http.Server#listen(port, host, backlog); its typings stop at host.
+  const listen = app.listen.bind(app) as unknown as (port: number, host: string, backlog: number) => Promise<unknown>;
+  await listen(config.port, config.host, config.listenBacklog);
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   log.logger.info({
     url: base, docs: `${base}/api/docs`, database: config.databaseUrl ? 'postgres' : join(config.dataDir, 'database.db'),

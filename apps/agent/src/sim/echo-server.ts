@@ -18,6 +18,8 @@ export interface EchoServerOptions {
   /** Must match the real server's transport keepalive: pings are a large share of all messages. */
   pingIntervalMs: number;
   pingTimeoutMs: number;
+  /** Accept queue, as the real server's `BOREALIS_LISTEN_BACKLOG` (the kernel caps it at somaxconn). */
+  listenBacklog: number;
 }
 
 export const ECHO_DEFAULTS: EchoServerOptions = {
@@ -26,6 +28,7 @@ export const ECHO_DEFAULTS: EchoServerOptions = {
   heartbeatIntervalMs: 30_000,
   pingIntervalMs: 60_000,
   pingTimeoutMs: 30_000,
+  listenBacklog: 65_535,
 };
 
 export interface RunningEchoServer {
@@ -66,7 +69,7 @@ export async function startEchoServer(partial: Partial<EchoServerOptions> = {}):
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(o.port, o.host, () => resolve());
+    http.listen(o.port, o.host, o.listenBacklog, () => resolve());
   });
   return {
     port: (http.address() as AddressInfo).port,

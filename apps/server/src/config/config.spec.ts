@@ -12,6 +12,7 @@ describe('server config', () => {
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.heartbeatIntervalMs, 30_000);
     assert.equal(config.heartbeatGraceMs, 65_000);
+    assert.equal(config.listenBacklog, 65_535);
     assert.ok(Object.isFrozen(config));
   });
 
@@ -23,10 +24,11 @@ describe('server config', () => {
 
   it('lists every bad value at once', () => {
     assert.throws(
-      () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', BOREALIS_ADMIN_TOKEN: 'short', BOREALIS_LOG_LEVEL: 'loud', BOREALIS_HEARTBEAT_INTERVAL_SECONDS: '0' }),
+      () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', BOREALIS_ADMIN_TOKEN: 'short', BOREALIS_LOG_LEVEL: 'loud', BOREALIS_HEARTBEAT_INTERVAL_SECONDS: '0', BOREALIS_LISTEN_BACKLOG: '0' }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        assert.equal(error.problems.length, 5);
+        assert.equal(error.problems.length, 6);
+        assert.match(error.message, /BOREALIS_LISTEN_BACKLOG must be an integer/);
         assert.match(error.message, /PORT must be an integer/);
         assert.match(error.message, /DATABASE_URL must be a postgres/);
         return true;

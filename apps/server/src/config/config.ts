@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
+  /** Pending-connection queue asked of the kernel; Linux caps it at net.core.somaxconn. */
+  readonly listenBacklog: number;
   readonly dataDir: string;
   readonly logDir: string;
   readonly logLevel: string;
@@ -79,6 +81,9 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   const config: ServerConfig = {
     port: int('PORT', 5000, 0, 65535),
     host: env.HOST || '0.0.0.0',
+    // Node's default (511) overflows when a whole fleet reconnects after a restart: the kernel
+    // then drops handshakes and each dropped agent waits out TCP's SYN retransmit (1 s, 3 s, 7 s...).
+    listenBacklog: int('BOREALIS_LISTEN_BACKLOG', 65_535, 1, 1_000_000),
     dataDir: resolve(env.BOREALIS_DATA_DIR || './data'),
     logDir: resolve(env.BOREALIS_LOG_DIR || './Logs'),
     logLevel,
