@@ -34,6 +34,7 @@ const { values: a } = parseArgs({
     'skip-real': { type: 'boolean', default: false },
     restart: { type: 'boolean', default: false },
     'restart-timeout': { type: 'string', default: '150' },
+    'restart-sim-nice': { type: 'string', default: '0' },
     port: { type: 'string', default: '5077' },
     'bare-port': { type: 'string', default: '5078' },
     'ping-interval': { type: 'string', default: '60' },
@@ -55,6 +56,8 @@ if (a.help) {
   --processes N           simulator processes (default: agents / 4,900)
   --skip-bare --skip-real run one side only;  --restart  SIGKILL + restart scenario (bare and real)
   --restart-timeout 150   seconds to wait for the whole fleet to be back after the kill
+  --restart-sim-nice 0    nice value of the simulator processes during the restart (they stand
+                          in for other machines; 10 keeps them from starving the server's boot)
   --port 5077 --bare-port 5078 --ping-interval 60 --ping-timeout 30 (seconds, both servers)
   --work-dir DIR          real server data, logs and the enrolled-agent cache (reused across runs)
   --fresh                 wipe the work dir first (re-enrolls every agent)
@@ -101,7 +104,7 @@ async function benchBare() {
     fleets.add(fleet);
     if (a.restart) {
       // The same kill + restart against bare Socket.IO: the floor for the real server's figure.
-      const r = await runRestart({ fleet, server, startServer: start, adminToken: undefined, agents, timeoutSeconds: num('restart-timeout'), label: 'bare' });
+      const r = await runRestart({ fleet, server, startServer: start, adminToken: undefined, agents, timeoutSeconds: num('restart-timeout'), label: 'bare', simNice: num('restart-sim-nice') });
       server = r.server;
       result.restart = r.result;
     }
@@ -129,7 +132,7 @@ async function benchReal() {
     fleets.add(fleet);
     let restart;
     if (a.restart) {
-      const r = await runRestart({ fleet, server, startServer: start, adminToken, agents, timeoutSeconds: num('restart-timeout') });
+      const r = await runRestart({ fleet, server, startServer: start, adminToken, agents, timeoutSeconds: num('restart-timeout'), simNice: num('restart-sim-nice') });
       server = r.server;
       restart = r.result;
     }

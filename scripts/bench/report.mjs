@@ -79,7 +79,7 @@ export function evaluateGoals({ bare, real, restart, agents, heartbeatMs }) {
     const worst = Math.max(restart.fleetAllOnlineAfterS ?? Infinity, restart.apiAllOnlineAfterS ?? Infinity);
     const back = (s, n) => (s === undefined ? `not all within ${restart.timeoutSeconds} s (${n} online)` : `${fmt(s)} s`);
     add('all back online within 30 s after kill + restart', worst <= GOALS.restartS ? 'PASS' : 'FAIL',
-      `fleet ${back(restart.fleetAllOnlineAfterS, restart.fleetOnlineAtEnd)}, API ${back(restart.apiAllOnlineAfterS, restart.apiOnlineAtEnd)} after SIGKILL (server healthy after ${fmt(restart.serverHealthyAfterS)} s)`);
+      `fleet ${back(restart.fleetAllOnlineAfterS, restart.fleetOnlineAtEnd)}, API ${back(restart.apiAllOnlineAfterS, restart.apiOnlineAtEnd)} after SIGKILL (server ready ${restart.bootS ?? restart.processStartS} s after its start, health answered ${fmt(restart.serverHealthyAfterS)} s after the kill${restart.simNice ? `, simulator at nice ${restart.simNice}` : ""})`);
   }
   return goals;
 }
