@@ -7,11 +7,12 @@ import { DevicesService } from './devices.service';
 import { LastSeenWriter } from './last-seen.writer';
 import { DeviceLinkRepository } from './device-link.repository';
 import { PresenceService } from './presence.service';
+import { AgentRequester } from './agent-requester';
 
 @Module({
   imports: [TypeOrmModule.forFeature([DeviceEntity]), AuditModule],
   controllers: [DevicesController],
-  providers: [DevicesService, PresenceService, LastSeenWriter, DeviceLinkRepository],
-  exports: [DevicesService, PresenceService],
+  providers: [DevicesService, PresenceService, LastSeenWriter, DeviceLinkRepository, AgentRequester],
+  exports: [DevicesService, PresenceService, AgentRequester],
 })
 export class DevicesModule {}

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DevicesModule } from '../devices/devices.module';
-import { AgentRequester } from './agent-requester';
 import { DeviceSoftwareEntity } from './device-software.entity';
 import { InventoryController } from './inventory.controller';
 import { InventorySnapshotEntity } from './inventory-snapshot.entity';
@@ -11,7 +10,7 @@ import { InventoryStore } from './inventory.store';
 @Module({
   imports: [TypeOrmModule.forFeature([InventorySnapshotEntity, DeviceSoftwareEntity]), DevicesModule],
   controllers: [InventoryController],
-  providers: [InventoryService, InventoryStore, AgentRequester],
+  providers: [InventoryService, InventoryStore],
   exports: [InventoryService],
 })
 export class InventoryModule {}

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Clock } from '../../common/clock';
 import type { DevicesService } from '../devices/devices.service';
-import type { AgentAnswer, AgentRequester } from './agent-requester';
+import type { AgentAnswer, AgentRequester } from '../devices/agent-requester';
 import type { InventorySnapshotEntity } from './inventory-snapshot.entity';
 import type { InventoryStore } from './inventory.store';
 import { InventoryService } from './inventory.service';

@@ -6,7 +6,7 @@ import {
 import { Clock } from '../../common/clock';
 import { BadGatewayError, ConflictError, GatewayTimeoutError, NotFoundError, UnprocessableError } from '../../common/errors';
 import { DevicesService } from '../devices/devices.service';
-import { AgentRequester } from './agent-requester';
+import { AgentRequester } from '../devices/agent-requester';
 import { inventoryHash, itemCount } from './inventory-hash';
 import type { InventorySnapshotEntity } from './inventory-snapshot.entity';
 import { InventoryStore, type SnapshotHeader } from './inventory.store';

@@ -3,7 +3,7 @@ import {
   BadGatewayError, ConflictError, DomainError, GatewayTimeoutError, UnprocessableError, ValidationError,
 } from '../../common/errors';
 import { PresenceService, type AgentLink } from '../devices/presence.service';
-import { AgentRequester } from '../inventory/agent-requester';
+import { AgentRequester } from '../devices/agent-requester';
 
 /** The roles that act on the logged-in desktop; both answer with the codes of `DESKTOP_ERROR_CODES`. */
 export type DesktopRole = 'screenshot' | 'macro';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PresenceService } from '../devices/presence.service';
+import { PresenceService } from './presence.service';
 
 export type AgentAnswer = { status: 'answered'; ack: unknown } | { status: 'offline' } | { status: 'timeout' };
 
