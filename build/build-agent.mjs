@@ -105,6 +105,11 @@ async function bundle() {
     logLevel: 'warning',
     metafile: true,
     plugins: [nativeAddonsPlugin()],
+    // node-fetch 2 (under nut-js's jimp) reaches the deprecated core `punycode` through
+    // whatwg-url/tr46; bundled, Node prints DEP0040 in every desktop worker. The npm package is
+    // the same code without the warning. (Aliased paths resolve from the working directory.)
+    absWorkingDir: root,
+    alias: { punycode: 'punycode/punycode.js' },
   });
   const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
   step(`bundle (${(bytes / 1048576).toFixed(1)} MB)`, since);
