@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   log.logger.info({
     url: base, docs: `${base}/api/docs`, database: config.databaseUrl ? 'postgres' : join(config.dataDir, 'database.db'),
     adminTokenFile: config.adminToken ? undefined : join(config.dataDir, ADMIN_TOKEN_FILE), logs: log.folder,
-    heldDuringBoot, bootMs: Math.round(process.uptime() * 1000),
+    heldDuringBoot, closedDuringBoot: early.closedUnserved, bootMs: Math.round(process.uptime() * 1000),
   }, 'Borealis server listening');
   const stop = async (signal: string) => {
     log.logger.info({ signal }, 'stopping');

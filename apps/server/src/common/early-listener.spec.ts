@@ -57,6 +57,48 @@ it('a held connection whose client gave up does not disturb the others', async (
   await new Promise((r) => http.close(r));
 });
 
+/** Resolves when the server side closes the socket (the client sees an end or a reset). */
+function closedByServer(socket: Socket): Promise<void> {
+  socket.on('error', () => undefined);
+  socket.resume();
+  return new Promise((resolve) => socket.once('close', () => resolve()));
+}
+
+it('holds at most maxHeld connections and closes the ones beyond at once', async () => {
+  const early = await EarlyListener.open(0, '127.0.0.1', 64, { maxHeld: 3 });
+  const port = (early.server.address() as AddressInfo).port;
+  const sockets: Socket[] = [];
+  for (let i = 0; i < 5; i++) sockets.push(await open(port));
+  await Promise.all(sockets.slice(3).map(closedByServer)); // the 4th and 5th: closed, not held
+  assert.equal(early.waiting, 3);
+  assert.equal(early.closedUnserved, 2);
+  const answers = sockets.slice(0, 3).map((s, i) => get(s, `/kept/${i}`));
+  const http = createHttpServer((req, res) => res.end(`served ${req.url}`));
+  await early.handOver(http, () => new Promise<void>((r) => http.listen(early.server, 64, r)));
+  (await Promise.all(answers)).forEach((body, i) => assert.match(body, new RegExp(`served /kept/${i}$`)));
+  await new Promise((r) => http.close(r));
+});
+
+it('closes a connection held longer than maxHoldMs (its client gave up long ago)', async () => {
+  const early = await EarlyListener.open(0, '127.0.0.1', 64, { maxHoldMs: 300 });
+  const port = (early.server.address() as AddressInfo).port;
+  const stale = await open(port);
+  const closed = closedByServer(stale);
+  const startedAt = Date.now();
+  await closed;
+  const heldMs = Date.now() - startedAt;
+  assert.ok(heldMs >= 250 && heldMs < 5_000, `closed after ${heldMs} ms`);
+  assert.equal(early.waiting, 0);
+  assert.equal(early.closedUnserved, 1);
+  // A connection that arrives later is held and served as usual.
+  const fresh = await open(port);
+  const answer = get(fresh, '/fresh');
+  const http = createHttpServer((req, res) => res.end(`served ${req.url}`));
+  await early.handOver(http, () => new Promise<void>((r) => http.listen(early.server, 64, r)));
+  assert.match(await answer, /served \/fresh$/);
+  await new Promise((r) => http.close(r));
+});
+
 it('reports a taken port instead of holding anything', async () => {
   const first = await EarlyListener.open(0, '127.0.0.1', 16);
   const port = (first.server.address() as AddressInfo).port;

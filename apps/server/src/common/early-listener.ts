@@ -4,6 +4,22 @@ import type { Server as HttpServer } from 'node:http';
 /** Held connections handed to the HTTP server per event-loop turn, so timers and I/O keep running. */
 const RELEASE_CHUNK = 200;
 
+export interface HoldLimits {
+  /**
+   * Connections held at once; more are closed at once (their agents retry with backoff). Each
+   * held connection is a file descriptor, and a boot that waits long (a database that is down)
+   * must not run the process out of them. Default 8,192: a 19,500-agent restart holds ~1,100.
+   */
+  maxHeld: number;
+  /**
+   * A connection held this long is closed: its client gave up already (the agent's handshake
+   * timeout is 20 s) and, paused, it would not even notice the close. Default 30 s.
+   */
+  maxHoldMs: number;
+}
+
+const DEFAULT_LIMITS: HoldLimits = { maxHeld: 8_192, maxHoldMs: 30_000 };
+
 /**
  * Owns the server's port from the first milliseconds of the process, before Nest and its
  * modules load (1.5 s idle; 5 s while a reconnecting fleet takes the CPU).
@@ -16,23 +32,31 @@ const RELEASE_CHUNK = 200;
  *
  * Connections that arrive before the hand-over are accepted paused (nothing is read) and kept;
  * {@link handOver} gives the listening socket itself to the HTTP server (same handle, no
- * second bind) and then feeds it the held connections, as a fresh connection would be.
+ * second bind) and then feeds it the held connections, as a fresh connection would be. A boot
+ * that takes long (a database that is down) holds within {@link HoldLimits}.
  */
 export class EarlyListener {
-  private readonly held = new Set<Socket>();
+  /** Held connections and when each arrived (insertion order = age order). */
+  private readonly held = new Map<Socket, number>();
   private target: HttpServer | undefined;
+  private readonly sweeper: NodeJS.Timeout;
+  private refused = 0;
 
-  private constructor(readonly server: Server) {
+  private constructor(readonly server: Server, private readonly limits: HoldLimits) {
     server.on('connection', (socket) => this.hold(socket));
+    // Accept errors (e.g. out of file descriptors) must not kill a booting server; libuv drops
+    // the connection itself and the client retries.
+    server.on('error', () => undefined);
+    this.sweeper = setInterval(() => this.closeStale(), Math.min(5_000, limits.maxHoldMs)).unref();
   }
 
-  static open(port: number, host: string, backlog: number): Promise<EarlyListener> {
+  static open(port: number, host: string, backlog: number, limits: Partial<HoldLimits> = {}): Promise<EarlyListener> {
     const server = createServer({ pauseOnConnect: true });
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen({ port, host, backlog }, () => {
         server.off('error', reject);
-        resolve(new EarlyListener(server));
+        resolve(new EarlyListener(server, { ...DEFAULT_LIMITS, ...limits }));
       });
     });
   }
@@ -40,6 +64,11 @@ export class EarlyListener {
   /** Connections accepted and waiting for the application. */
   get waiting(): number {
     return this.held.size;
+  }
+
+  /** Connections closed unserved during the boot: over {@link HoldLimits.maxHeld} or held too long. */
+  get closedUnserved(): number {
+    return this.refused;
   }
 
   /**
@@ -50,7 +79,9 @@ export class EarlyListener {
   async handOver(http: HttpServer, listenOnHandle: () => Promise<unknown>): Promise<number> {
     await listenOnHandle();
     this.target = http;
-    const sockets = [...this.held];
+    clearInterval(this.sweeper);
+    this.closeStale();
+    const sockets = [...this.held.keys()];
     this.held.clear();
     let released = 0;
     for (let i = 0; i < sockets.length; i += RELEASE_CHUNK) {
@@ -66,10 +97,24 @@ export class EarlyListener {
       this.release(socket);
       return;
     }
-    this.held.add(socket);
-    // A client that gives up while held must not leak its socket until the hand-over.
-    socket.once('close', () => this.held.delete(socket));
     socket.on('error', () => socket.destroy());
+    if (this.held.size >= this.limits.maxHeld) {
+      this.refused++;
+      socket.destroy();
+      return;
+    }
+    this.held.set(socket, Date.now());
+    socket.once('close', () => this.held.delete(socket));
+  }
+
+  private closeStale(): void {
+    const oldest = Date.now() - this.limits.maxHoldMs;
+    for (const [socket, since] of this.held) {
+      if (since > oldest) break; // a Map iterates in insertion order: the rest are younger
+      this.held.delete(socket);
+      this.refused++;
+      socket.destroy();
+    }
   }
 
   private release(socket: Socket): boolean {
