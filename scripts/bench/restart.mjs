@@ -34,9 +34,9 @@ export async function runRestart({ fleet, server, startServer, adminToken, agent
   let sawDrop = false;
   const watch = setInterval(() => {
     const s = fleet.snapshot();
-    sawDrop ||= s.counters.disconnects - before.disconnects >= agents;
-    if (sawDrop && fleetBackS === undefined && s.counters.online >= agents) fleetBackS = since();
     const t = since();
+    sawDrop ||= s.counters.disconnects - before.disconnects >= agents;
+    if (sawDrop && fleetBackS === undefined && s.counters.online >= agents) fleetBackS = t;
     if (t - (timeline.at(-1)?.s ?? 0) >= 5) {
       timeline.push({ s: Math.round(t), fleetOnline: s.counters.online, apiOnline });
       log(`${label}: ${t.toFixed(0)} s after kill: fleet online ${s.counters.online}/${agents}, API online ${apiOnline}`);

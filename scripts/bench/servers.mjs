@@ -103,7 +103,8 @@ export async function startRealServer({ root, port, dataDir, logDir, adminToken,
  */
 async function loggedBoot(logFile, offset) {
   for (let i = 0; i < 50; i++) {
-    const m = [...readFileSync(logFile, 'utf8').slice(offset).matchAll(/"bootMs":(\d+)/g)].pop();
+    // `offset` is a byte count (statSync): cut the bytes, then decode.
+    const m = [...readFileSync(logFile).subarray(offset).toString('utf8').matchAll(/"bootMs":(\d+)/g)].pop();
     if (m) return Number(m[1]) / 1000;
     await new Promise((r) => setTimeout(r, 100));
   }

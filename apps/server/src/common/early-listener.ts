@@ -1,5 +1,6 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
+import { createServer, type Server, type Socket } from 'node:net';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Held connections handed to the HTTP server per event-loop turn, so timers and I/O keep running. */
 const RELEASE_CHUNK = 200;
@@ -44,6 +45,9 @@ export class EarlyListener {
 
   private constructor(readonly server: Server, private readonly limits: HoldLimits) {
     server.on('connection', (socket) => this.hold(socket));
+    // Node closes connections over the cap itself, before they become sockets ('drop').
+    server.maxConnections = limits.maxHeld;
+    server.on('drop', () => this.refused++);
     // Accept errors (e.g. out of file descriptors) must not kill a booting server; libuv drops
     // the connection itself and the client retries.
     server.on('error', () => undefined);
@@ -86,23 +90,14 @@ export class EarlyListener {
     let released = 0;
     for (let i = 0; i < sockets.length; i += RELEASE_CHUNK) {
       for (const socket of sockets.slice(i, i + RELEASE_CHUNK)) if (this.release(socket)) released++;
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
     }
     return released;
   }
 
+  /** Only before the hand-over: afterwards the handle's connections go to the HTTP server. */
   private hold(socket: Socket): void {
-    // A late 'connection' from the old owner (already queued when the handle moved) is passed on.
-    if (this.target) {
-      this.release(socket);
-      return;
-    }
     socket.on('error', () => socket.destroy());
-    if (this.held.size >= this.limits.maxHeld) {
-      this.refused++;
-      socket.destroy();
-      return;
-    }
     this.held.set(socket, Date.now());
     socket.once('close', () => this.held.delete(socket));
   }

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { rawQuery } from '../../common/raw-sql';
 
 /** Rows per statement (PostgreSQL) or per transaction (SQLite): bounds each event-loop block. */
 const CHUNK = 500;
@@ -43,7 +45,8 @@ export class LastSeenWriter {
     const rows = [...lastSeen];
     for (let i = 0; i < rows.length; i += CHUNK) {
       batch(rows.slice(i, i + CHUNK));
-      await yieldToEventLoop();
+      // Let heartbeats in between slices: better-sqlite3 runs each one synchronously.
+      await nextTurn();
     }
   }
 
@@ -67,14 +70,9 @@ export class LastSeenWriter {
     for (const [second, ids] of bySecond) {
       for (let i = 0; i < ids.length; i += CHUNK) {
         const chunk = ids.slice(i, i + CHUNK);
-        const marks = chunk.map((_, j) => `$${j + 2}`).join(', ');
-        await this.dataSource.query(`UPDATE "devices" SET "lastSeen" = $1 WHERE "id" IN (${marks})`, [second, ...chunk]);
-        await yieldToEventLoop();
+        await rawQuery(this.dataSource, `UPDATE "devices" SET "lastSeen" = ? WHERE "id" IN (${chunk.map(() => '?').join(', ')})`, [second, ...chunk]);
+        await nextTurn();
       }
     }
   }
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
